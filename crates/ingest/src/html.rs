@@ -1,0 +1,166 @@
+//! HTML pages: metadata from `<head>`, article text from the DOM.
+
+use crimefacts_model::Document;
+use scraper::{ElementRef, Html, Node, Selector};
+
+use crate::parse::parse_date;
+
+/// Subtrees that are never article text.
+const SKIPPED: &[&str] = &[
+    "nav", "aside", "footer", "script", "style", "noscript", "template", "form", "button", "svg", "iframe",
+    "select", "head",
+];
+
+/// Elements that end a paragraph of text.
+const BLOCKS: &[&str] = &[
+    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+    "blockquote", "pre", "table", "tr", "td", "th", "figcaption", "dd", "dt", "br", "hr",
+];
+
+pub(crate) fn parse_html(source: &str) -> Document {
+    let page = Html::parse_document(source);
+    let meta = |selectors: &[&str]| -> Option<String> {
+        selectors.iter().find_map(|css| {
+            let selector = Selector::parse(css).expect("static selector");
+            page.select(&selector).find_map(|el| {
+                let value = el.value().attr("content").or_else(|| el.value().attr("datetime"))?;
+                let value = value.trim();
+                (!value.is_empty()).then(|| value.to_string())
+            })
+        })
+    };
+    let title = meta(&["meta[property='og:title']", "meta[name='twitter:title']"]).or_else(|| {
+        let selector = Selector::parse("title").expect("static selector");
+        page.select(&selector).next().map(|t| collapse_spaces(&t.text().collect::<String>())).filter(|t| !t.is_empty())
+    });
+    let published = meta(&[
+        "meta[property='article:published_time']",
+        "meta[name='article:published_time']",
+        "meta[itemprop='datePublished']",
+        "meta[name='date']",
+        "meta[name='pubdate']",
+        "meta[name='publishdate']",
+        "time[datetime]",
+    ]);
+    let url = meta(&["meta[property='og:url']"]).or_else(|| {
+        let selector = Selector::parse("link[rel='canonical']").expect("static selector");
+        page.select(&selector).find_map(|l| l.value().attr("href").map(str::to_string))
+    });
+    Document {
+        text: body_text(&page),
+        title,
+        author: meta(&["meta[name='author']", "meta[property='article:author']", "meta[name='byl']"]),
+        publisher: meta(&["meta[property='og:site_name']", "meta[name='publisher']"]),
+        published: published.as_deref().and_then(parse_date),
+        url,
+        ..Document::default()
+    }
+}
+
+/// Text of the first `<article>`, else `<main>`, else `<body>`, one paragraph per
+/// block element, without navigation, asides, footers, scripts or styles.
+fn body_text(page: &Html) -> String {
+    let root = ["article", "main", "body"].iter().find_map(|css| {
+        let selector = Selector::parse(css).expect("static selector");
+        page.select(&selector).next()
+    });
+    let root = root.unwrap_or_else(|| page.root_element());
+    let mut out = TextCollector::default();
+    out.walk(root);
+    out.finish()
+}
+
+#[derive(Default)]
+struct TextCollector {
+    paragraphs: Vec<String>,
+    current: String,
+}
+
+impl TextCollector {
+    fn walk(&mut self, element: ElementRef<'_>) {
+        for child in element.children() {
+            match child.value() {
+                Node::Text(text) => self.current.push_str(text),
+                Node::Element(el) => {
+                    let name = el.name();
+                    if SKIPPED.contains(&name) {
+                        continue;
+                    }
+                    let block = BLOCKS.contains(&name);
+                    if block {
+                        self.flush();
+                    }
+                    if let Some(child) = ElementRef::wrap(child) {
+                        self.walk(child);
+                    }
+                    if block {
+                        self.flush();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let paragraph = collapse_spaces(&self.current);
+        if !paragraph.is_empty() {
+            self.paragraphs.push(paragraph);
+        }
+        self.current.clear();
+    }
+
+    fn finish(mut self) -> String {
+        self.flush();
+        self.paragraphs.join("\n\n")
+    }
+}
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    const PAGE: &str = r#"<!doctype html><html><head>
+        <title>Site | Fallback title</title>
+        <meta property="og:title" content="Peru Cocaine Clans Expanding in Bolivia">
+        <meta property="article:published_time" content="2014-08-12T09:00:00-05:00">
+        <meta name="author" content="Marguerite Cawley">
+        <meta property="og:site_name" content="InSight Crime">
+        <style>p { color: red }</style><script>var x = "not text";</script>
+      </head><body>
+        <nav><a href="/">Home</a> <a href="/news">News</a></nav>
+        <article>
+          <h1>Peru Cocaine Clans</h1>
+          <p>Bolivia is now home to <b>20</b> drug clans.</p>
+          <aside>Related: another story</aside>
+          <p>A kilo costs
+             $1,500.</p>
+          <script>track();</script>
+        </article>
+        <footer>Copyright</footer>
+      </body></html>"#;
+
+    #[test]
+    fn reads_metadata_and_article_text_without_chrome() {
+        let doc = parse_html(PAGE);
+        assert_eq!(doc.title.as_deref(), Some("Peru Cocaine Clans Expanding in Bolivia"));
+        assert_eq!(doc.published, NaiveDate::from_ymd_opt(2014, 8, 12));
+        assert_eq!(doc.author.as_deref(), Some("Marguerite Cawley"));
+        assert_eq!(doc.publisher.as_deref(), Some("InSight Crime"));
+        assert_eq!(doc.text, "Peru Cocaine Clans\n\nBolivia is now home to 20 drug clans.\n\nA kilo costs $1,500.");
+    }
+
+    #[test]
+    fn falls_back_to_title_element_and_body_paragraphs() {
+        let doc = parse_html("<html><head><title> A  title </title></head><body><div>One</div><p>Two</p><footer>x</footer></body></html>");
+        assert_eq!(doc.title.as_deref(), Some("A title"));
+        assert_eq!(doc.text, "One\n\nTwo");
+        assert_eq!(doc.published, None);
+    }
+}

@@ -1,0 +1,79 @@
+//! The crimefacts data contract as code: the row type of every per-document table,
+//! each table's schema (column names, types, nullability), and the per-document stage
+//! interface.
+//!
+//! Notebooks and outside checks read these column names, so this crate is an API
+//! boundary: a column is added here, never renamed without bumping
+//! [`CONTRACT_VERSION`]. It must not depend on any other workspace crate, nor on
+//! polars or any I/O: it is plain data that every stage speaks.
+
+mod rows;
+mod schema;
+mod stage;
+
+pub use rows::{Amount, DocRows, Document, Event, Flow, Mention, Reject, Sentence};
+pub use schema::{
+    AMOUNTS, ColumnSchema, ColumnType, DOCUMENTS, ENTITY_STATS, EVENTS, FLOWS, MENTIONS,
+    PER_DOCUMENT_TABLES, REJECTS, Row, RowVisitor, SENTENCES, TableSchema, all_tables,
+};
+pub use stage::{DocumentStage, StageError};
+
+/// Version of the data contract in `DESIGN.md`; written into every Parquet file.
+pub const CONTRACT_VERSION: &str = "1";
+
+/// Converts a byte offset into `text` to a Unicode code-point offset.
+///
+/// Contract offsets are code points so that Python's `text[start:end]` gives the
+/// surface text; Rust string slicing works in bytes, so every stage converts at
+/// its border with this or with [`CharIndex`].
+pub fn char_offset(text: &str, byte_offset: usize) -> usize {
+    text[..byte_offset].chars().count()
+}
+
+/// Byte-to-code-point offset table for one text, for stages that convert many
+/// offsets (a linear scan per offset would make extraction quadratic).
+pub struct CharIndex {
+    /// `chars_before[b]` = code points in `text[..b]`, for every char boundary `b`.
+    chars_before: Vec<u32>,
+}
+
+impl CharIndex {
+    pub fn new(text: &str) -> Self {
+        let mut chars_before = vec![0u32; text.len() + 1];
+        let mut count = 0u32;
+        let mut last = 0usize;
+        for (byte, _) in text.char_indices() {
+            for slot in &mut chars_before[last..=byte] {
+                *slot = count;
+            }
+            count += 1;
+            last = byte + 1;
+        }
+        for slot in &mut chars_before[last..] {
+            *slot = count;
+        }
+        Self { chars_before }
+    }
+
+    /// Code-point offset of a byte offset that lies on a char boundary.
+    pub fn chars(&self, byte_offset: usize) -> i64 {
+        i64::from(self.chars_before[byte_offset])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_index_counts_code_points_not_bytes() {
+        let text = "Perú — 1,5 t";
+        let index = CharIndex::new(text);
+        for (byte, _) in text.char_indices() {
+            assert_eq!(index.chars(byte) as usize, char_offset(text, byte));
+        }
+        assert_eq!(index.chars(text.len()) as usize, text.chars().count());
+        let dash = text.find('—').unwrap();
+        assert_eq!(index.chars(dash), 5);
+    }
+}

@@ -1,0 +1,146 @@
+//! One struct per per-document table of the contract. Field order is column order.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One article: its metadata and its normalized body (`text`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub doc_id: String,
+    /// Path relative to the input root, `/`-separated; `#L<n>` is not added: see `line`.
+    pub source: String,
+    pub publisher: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub dateline: Option<String>,
+    /// ISO 639-1 code; null until a language stage sets it.
+    pub language: Option<String>,
+    /// The normalized article body; every offset of every table points into it.
+    pub text: String,
+    /// Code points of the text as it came from the file.
+    pub raw_chars: i64,
+    /// Code points of `text`.
+    pub body_chars: i64,
+    pub duplicate_of: Option<String>,
+    /// Line of the source file for line-oriented formats (jsonl), 1-based.
+    pub line: Option<i64>,
+    pub url: Option<String>,
+}
+
+/// A sentence of `documents.text`; `start`/`end` are code points, end exclusive.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sentence {
+    pub doc_id: String,
+    pub sentence: i64,
+    pub start: i64,
+    pub end: i64,
+    pub text: String,
+}
+
+/// A span of the body that names an entity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    pub doc_id: String,
+    pub sentence: i64,
+    pub start: i64,
+    pub end: i64,
+    pub text: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub canonical_name: String,
+    pub country: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub method: String,
+    pub confidence: f64,
+}
+
+/// A quantity stated in the body, with its normalized value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Amount {
+    pub amount_id: String,
+    pub doc_id: String,
+    pub sentence: i64,
+    pub start: i64,
+    pub end: i64,
+    pub text: String,
+    pub kind: String,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub unit: String,
+    pub value_norm: Option<f64>,
+    pub unit_norm: String,
+    pub per: Option<String>,
+    pub qualifier: String,
+    pub drug: Option<String>,
+    pub object: Option<String>,
+}
+
+/// Something that happened (a seizure, an arrest, ...), as one statement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub event_id: String,
+    pub doc_id: String,
+    pub sentence: i64,
+    pub event_type: String,
+    pub scope: String,
+    pub date_start: Option<NaiveDate>,
+    pub date_end: Option<NaiveDate>,
+    pub actors: Vec<String>,
+    pub places: Vec<String>,
+    pub amounts: Vec<String>,
+    pub source: Option<String>,
+    pub text: String,
+}
+
+/// A route: drugs moving from `origin` to `destination` (entity ids).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
+    pub doc_id: String,
+    pub sentence: i64,
+    pub origin: String,
+    pub destination: String,
+    pub drug: Option<String>,
+    pub mode: Option<String>,
+    pub share_percent: Option<f64>,
+}
+
+/// An input, or part of one, that could not be turned into a document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reject {
+    pub source: String,
+    pub line: Option<i64>,
+    pub stage: String,
+    pub reason: String,
+}
+
+/// Everything known about one document while it moves through the per-document
+/// stages. A stage reads what earlier stages wrote and appends its own rows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocRows {
+    pub document: Document,
+    /// The text as read from the file, before normalization (not a table column:
+    /// audit tables such as `boilerplate` point into it).
+    pub raw_text: String,
+    pub sentences: Vec<Sentence>,
+    pub mentions: Vec<Mention>,
+    pub amounts: Vec<Amount>,
+    pub events: Vec<Event>,
+    pub flows: Vec<Flow>,
+}
+
+impl DocRows {
+    /// A document as ingest hands it over: `text` still holds the raw text.
+    pub fn from_raw(document: Document) -> Self {
+        let raw_text = document.text.clone();
+        Self { document, raw_text, ..Self::default() }
+    }
+
+    /// Index of the sentence that contains code-point offset `start`, or the last
+    /// sentence starting before it (offsets in whitespace between sentences).
+    pub fn sentence_at(&self, start: i64) -> i64 {
+        let after = self.sentences.partition_point(|s| s.start <= start);
+        after.saturating_sub(1) as i64
+    }
+}

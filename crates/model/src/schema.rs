@@ -1,0 +1,480 @@
+//! Each table's schema, in one place, and the visitor that turns a row into cells.
+//!
+//! The writer in `crates/pipeline` and the tests read these constants; the
+//! `crimefacts schema` command prints them. A column added to a row struct must be
+//! added here in the same position (a test checks that both agree).
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::rows::{Amount, Document, Event, Flow, Mention, Reject, Sentence};
+
+/// Arrow/Parquet logical type of a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnType {
+    Utf8,
+    Int64,
+    Float64,
+    Boolean,
+    /// Days since 1970-01-01.
+    Date32,
+    ListUtf8,
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ColumnType::Utf8 => "Utf8",
+            ColumnType::Int64 => "Int64",
+            ColumnType::Float64 => "Float64",
+            ColumnType::Boolean => "Boolean",
+            ColumnType::Date32 => "Date32",
+            ColumnType::ListUtf8 => "List<Utf8>",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ColumnSchema {
+    pub name: &'static str,
+    pub column_type: ColumnType,
+    pub nullable: bool,
+    pub doc: &'static str,
+}
+
+/// Name, meaning and columns of one table.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TableSchema {
+    pub name: &'static str,
+    /// What one row is.
+    pub row: &'static str,
+    pub columns: &'static [ColumnSchema],
+}
+
+impl TableSchema {
+    pub fn column(&self, name: &str) -> Option<&ColumnSchema> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+impl fmt::Display for TableSchema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}: {}", self.name, self.row)?;
+        for c in self.columns {
+            let null = if c.nullable { "null" } else { "not null" };
+            writeln!(f, "  {:<16} {:<11} {:<9} {}", c.name, c.column_type.to_string(), null, c.doc)?;
+        }
+        Ok(())
+    }
+}
+
+const fn col(name: &'static str, column_type: ColumnType, doc: &'static str) -> ColumnSchema {
+    ColumnSchema { name, column_type, nullable: false, doc }
+}
+
+const fn opt(name: &'static str, column_type: ColumnType, doc: &'static str) -> ColumnSchema {
+    ColumnSchema { name, column_type, nullable: true, doc }
+}
+
+use ColumnType::*;
+
+pub static DOCUMENTS: TableSchema = TableSchema {
+    name: "documents",
+    row: "one article, with its metadata and normalized body",
+    columns: &[
+        col("doc_id", Utf8, "stable id: hash of source, line and raw content"),
+        col("source", Utf8, "input path relative to the input root"),
+        opt("publisher", Utf8, "who published the article"),
+        opt("title", Utf8, "headline"),
+        opt("author", Utf8, "byline"),
+        opt("published", Date32, "publication date"),
+        opt("dateline", Utf8, "place line such as 'LIMA, Peru'"),
+        opt("language", Utf8, "ISO 639-1 code"),
+        col("text", Utf8, "normalized body; all offsets point into it"),
+        col("raw_chars", Int64, "code points of the raw input text"),
+        col("body_chars", Int64, "code points of text"),
+        opt("duplicate_of", Utf8, "doc_id of the first copy of a near-duplicate"),
+        opt("line", Int64, "1-based line in the source file (jsonl)"),
+        opt("url", Utf8, "article URL when the input gives one"),
+    ],
+};
+
+pub static SENTENCES: TableSchema = TableSchema {
+    name: "sentences",
+    row: "one sentence of a document body",
+    columns: &[
+        col("doc_id", Utf8, "document"),
+        col("sentence", Int64, "0-based index within the document"),
+        col("start", Int64, "code-point offset into documents.text"),
+        col("end", Int64, "code-point offset, exclusive"),
+        col("text", Utf8, "documents.text[start:end]"),
+    ],
+};
+
+pub static MENTIONS: TableSchema = TableSchema {
+    name: "mentions",
+    row: "one span of the body that names an entity",
+    columns: &[
+        col("doc_id", Utf8, "document"),
+        col("sentence", Int64, "sentence index"),
+        col("start", Int64, "code-point offset into documents.text"),
+        col("end", Int64, "code-point offset, exclusive"),
+        col("text", Utf8, "surface text"),
+        col("entity_type", Utf8, "person, criminal_group, agency, organization, media, location, country"),
+        col("entity_id", Utf8, "stable cross-document id, e.g. iso:BO, geonames:3904906"),
+        col("canonical_name", Utf8, "preferred name of the entity"),
+        opt("country", Utf8, "ISO 3166-1 alpha-2"),
+        opt("latitude", Float64, "WGS84 latitude of a place"),
+        opt("longitude", Float64, "WGS84 longitude of a place"),
+        col("method", Utf8, "gazetteer, pattern, acronym, alias, ..."),
+        col("confidence", Float64, "0..1"),
+    ],
+};
+
+pub static AMOUNTS: TableSchema = TableSchema {
+    name: "amounts",
+    row: "one quantity stated in the body",
+    columns: &[
+        col("amount_id", Utf8, "doc_id:a<n>"),
+        col("doc_id", Utf8, "document"),
+        col("sentence", Int64, "sentence index"),
+        col("start", Int64, "code-point offset into documents.text"),
+        col("end", Int64, "code-point offset, exclusive"),
+        col("text", Utf8, "surface text"),
+        col("kind", Utf8, "mass, money, count, percent, area"),
+        col("value", Float64, "number as written, scaled (3.5 million -> 3500000)"),
+        opt("value_max", Float64, "upper end of a range"),
+        col("unit", Utf8, "unit as written, normalized spelling (ton, kg, USD, ...)"),
+        opt("value_norm", Float64, "value in unit_norm"),
+        col("unit_norm", Utf8, "kg, USD, ha, 1 or %"),
+        opt("per", Utf8, "rate denominator: kg, flight, year, ..."),
+        col("qualifier", Utf8, "exact, approx, at_least, at_most"),
+        opt("drug", Utf8, "drug the amount is of"),
+        opt("object", Utf8, "singular lemma of what is counted"),
+    ],
+};
+
+pub static EVENTS: TableSchema = TableSchema {
+    name: "events",
+    row: "one event stated in a sentence",
+    columns: &[
+        col("event_id", Utf8, "doc_id:e<n>"),
+        col("doc_id", Utf8, "document"),
+        col("sentence", Int64, "sentence index"),
+        col("event_type", Utf8, "seizure, arrest, lab_dismantled, destruction, eradication, ..."),
+        col("scope", Utf8, "incident or period_total"),
+        opt("date_start", Date32, "first day, resolved against documents.published"),
+        opt("date_end", Date32, "last day"),
+        col("actors", ListUtf8, "entity ids of who acted"),
+        col("places", ListUtf8, "entity ids of where"),
+        col("amounts", ListUtf8, "amount ids"),
+        opt("source", Utf8, "entity id of who reported it"),
+        col("text", Utf8, "clause or sentence that states it"),
+    ],
+};
+
+pub static FLOWS: TableSchema = TableSchema {
+    name: "flows",
+    row: "one origin -> destination route stated in a sentence",
+    columns: &[
+        col("doc_id", Utf8, "document"),
+        col("sentence", Int64, "sentence index"),
+        col("origin", Utf8, "entity id"),
+        col("destination", Utf8, "entity id"),
+        opt("drug", Utf8, "drug moved"),
+        opt("mode", Utf8, "air, maritime, river, land, container, ..."),
+        opt("share_percent", Float64, "share of the flow taking this route"),
+    ],
+};
+
+pub static REJECTS: TableSchema = TableSchema {
+    name: "rejects",
+    row: "one input (file or line) that could not be processed, and why",
+    columns: &[
+        col("source", Utf8, "input path relative to the input root"),
+        opt("line", Int64, "1-based line of a jsonl file"),
+        col("stage", Utf8, "stage that rejected it"),
+        col("reason", Utf8, "what was wrong"),
+    ],
+};
+
+pub static ENTITY_STATS: TableSchema = TableSchema {
+    name: "entity_stats",
+    row: "one entity across the corpus",
+    columns: &[
+        col("entity_id", Utf8, "stable entity id"),
+        col("entity_type", Utf8, "entity type"),
+        col("canonical_name", Utf8, "preferred name"),
+        col("documents", Int64, "distinct documents mentioning it"),
+        col("mentions", Int64, "mentions in all documents"),
+        opt("first_published", Date32, "earliest publication date of those documents"),
+        opt("last_published", Date32, "latest publication date"),
+    ],
+};
+
+/// The per-document tables, in the order the runner writes them.
+pub static PER_DOCUMENT_TABLES: [&TableSchema; 7] =
+    [&DOCUMENTS, &SENTENCES, &MENTIONS, &AMOUNTS, &EVENTS, &FLOWS, &REJECTS];
+
+/// Every table of the contract, per-document ones first.
+pub fn all_tables() -> Vec<&'static TableSchema> {
+    let mut tables = PER_DOCUMENT_TABLES.to_vec();
+    tables.push(&ENTITY_STATS);
+    tables
+}
+
+/// Receives a row's cells in column order; implemented by table writers.
+pub trait RowVisitor {
+    fn utf8(&mut self, value: Option<&str>);
+    fn int64(&mut self, value: Option<i64>);
+    fn float64(&mut self, value: Option<f64>);
+    fn boolean(&mut self, value: Option<bool>);
+    fn date32(&mut self, value: Option<NaiveDate>);
+    fn list_utf8(&mut self, value: &[String]);
+}
+
+/// A row of a contract table.
+pub trait Row {
+    const SCHEMA: &'static TableSchema;
+    /// Hands every cell to `visitor`, in the order of `SCHEMA.columns`.
+    fn visit(&self, visitor: &mut dyn RowVisitor);
+}
+
+impl Row for Document {
+    const SCHEMA: &'static TableSchema = &DOCUMENTS;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.doc_id));
+        v.utf8(Some(&self.source));
+        v.utf8(self.publisher.as_deref());
+        v.utf8(self.title.as_deref());
+        v.utf8(self.author.as_deref());
+        v.date32(self.published);
+        v.utf8(self.dateline.as_deref());
+        v.utf8(self.language.as_deref());
+        v.utf8(Some(&self.text));
+        v.int64(Some(self.raw_chars));
+        v.int64(Some(self.body_chars));
+        v.utf8(self.duplicate_of.as_deref());
+        v.int64(self.line);
+        v.utf8(self.url.as_deref());
+    }
+}
+
+impl Row for Sentence {
+    const SCHEMA: &'static TableSchema = &SENTENCES;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.doc_id));
+        v.int64(Some(self.sentence));
+        v.int64(Some(self.start));
+        v.int64(Some(self.end));
+        v.utf8(Some(&self.text));
+    }
+}
+
+impl Row for Mention {
+    const SCHEMA: &'static TableSchema = &MENTIONS;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.doc_id));
+        v.int64(Some(self.sentence));
+        v.int64(Some(self.start));
+        v.int64(Some(self.end));
+        v.utf8(Some(&self.text));
+        v.utf8(Some(&self.entity_type));
+        v.utf8(Some(&self.entity_id));
+        v.utf8(Some(&self.canonical_name));
+        v.utf8(self.country.as_deref());
+        v.float64(self.latitude);
+        v.float64(self.longitude);
+        v.utf8(Some(&self.method));
+        v.float64(Some(self.confidence));
+    }
+}
+
+impl Row for Amount {
+    const SCHEMA: &'static TableSchema = &AMOUNTS;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.amount_id));
+        v.utf8(Some(&self.doc_id));
+        v.int64(Some(self.sentence));
+        v.int64(Some(self.start));
+        v.int64(Some(self.end));
+        v.utf8(Some(&self.text));
+        v.utf8(Some(&self.kind));
+        v.float64(Some(self.value));
+        v.float64(self.value_max);
+        v.utf8(Some(&self.unit));
+        v.float64(self.value_norm);
+        v.utf8(Some(&self.unit_norm));
+        v.utf8(self.per.as_deref());
+        v.utf8(Some(&self.qualifier));
+        v.utf8(self.drug.as_deref());
+        v.utf8(self.object.as_deref());
+    }
+}
+
+impl Row for Event {
+    const SCHEMA: &'static TableSchema = &EVENTS;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.event_id));
+        v.utf8(Some(&self.doc_id));
+        v.int64(Some(self.sentence));
+        v.utf8(Some(&self.event_type));
+        v.utf8(Some(&self.scope));
+        v.date32(self.date_start);
+        v.date32(self.date_end);
+        v.list_utf8(&self.actors);
+        v.list_utf8(&self.places);
+        v.list_utf8(&self.amounts);
+        v.utf8(self.source.as_deref());
+        v.utf8(Some(&self.text));
+    }
+}
+
+impl Row for Flow {
+    const SCHEMA: &'static TableSchema = &FLOWS;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.doc_id));
+        v.int64(Some(self.sentence));
+        v.utf8(Some(&self.origin));
+        v.utf8(Some(&self.destination));
+        v.utf8(self.drug.as_deref());
+        v.utf8(self.mode.as_deref());
+        v.float64(self.share_percent);
+    }
+}
+
+impl Row for Reject {
+    const SCHEMA: &'static TableSchema = &REJECTS;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.source));
+        v.int64(self.line);
+        v.utf8(Some(&self.stage));
+        v.utf8(Some(&self.reason));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the type and nullness of each visited cell.
+    struct Recorder(Vec<(ColumnType, bool)>);
+
+    impl RowVisitor for Recorder {
+        fn utf8(&mut self, v: Option<&str>) {
+            self.0.push((Utf8, v.is_none()));
+        }
+        fn int64(&mut self, v: Option<i64>) {
+            self.0.push((Int64, v.is_none()));
+        }
+        fn float64(&mut self, v: Option<f64>) {
+            self.0.push((Float64, v.is_none()));
+        }
+        fn boolean(&mut self, v: Option<bool>) {
+            self.0.push((Boolean, v.is_none()));
+        }
+        fn date32(&mut self, v: Option<NaiveDate>) {
+            self.0.push((Date32, v.is_none()));
+        }
+        fn list_utf8(&mut self, _: &[String]) {
+            self.0.push((ListUtf8, false));
+        }
+    }
+
+    fn check_row<R: Row>(row: &R) {
+        let mut rec = Recorder(Vec::new());
+        row.visit(&mut rec);
+        let schema = R::SCHEMA;
+        assert_eq!(rec.0.len(), schema.columns.len(), "{}: cell count", schema.name);
+        for ((ty, null), col) in rec.0.iter().zip(schema.columns) {
+            assert_eq!(*ty, col.column_type, "{}.{}: type", schema.name, col.name);
+            assert!(!null || col.nullable, "{}.{}: null in a non-null column", schema.name, col.name);
+        }
+    }
+
+    #[test]
+    fn every_row_visits_cells_matching_its_schema() {
+        let s = String::new;
+        check_row(&Document::default());
+        check_row(&Sentence { doc_id: s(), sentence: 0, start: 0, end: 0, text: s() });
+        check_row(&Mention {
+            doc_id: s(),
+            sentence: 0,
+            start: 0,
+            end: 0,
+            text: s(),
+            entity_type: s(),
+            entity_id: s(),
+            canonical_name: s(),
+            country: None,
+            latitude: None,
+            longitude: None,
+            method: s(),
+            confidence: 1.0,
+        });
+        check_row(&Amount {
+            amount_id: s(),
+            doc_id: s(),
+            sentence: 0,
+            start: 0,
+            end: 0,
+            text: s(),
+            kind: s(),
+            value: 0.0,
+            value_max: None,
+            unit: s(),
+            value_norm: None,
+            unit_norm: s(),
+            per: None,
+            qualifier: s(),
+            drug: None,
+            object: None,
+        });
+        check_row(&Event {
+            event_id: s(),
+            doc_id: s(),
+            sentence: 0,
+            event_type: s(),
+            scope: s(),
+            date_start: None,
+            date_end: None,
+            actors: vec![],
+            places: vec![],
+            amounts: vec![],
+            source: None,
+            text: s(),
+        });
+        check_row(&Flow {
+            doc_id: s(),
+            sentence: 0,
+            origin: s(),
+            destination: s(),
+            drug: None,
+            mode: None,
+            share_percent: None,
+        });
+        check_row(&Reject { source: s(), line: None, stage: s(), reason: s() });
+    }
+
+    #[test]
+    fn contract_columns_from_design_md_are_present() {
+        let required: &[(&TableSchema, &[&str])] = &[
+            (&DOCUMENTS, &["doc_id", "source", "publisher", "title", "author", "published", "dateline", "language", "text", "raw_chars", "body_chars", "duplicate_of"]),
+            (&SENTENCES, &["doc_id", "sentence", "start", "end", "text"]),
+            (&MENTIONS, &["doc_id", "sentence", "start", "end", "text", "entity_type", "entity_id", "canonical_name", "country", "latitude", "longitude", "method", "confidence"]),
+            (&AMOUNTS, &["amount_id", "doc_id", "sentence", "start", "end", "text", "kind", "value", "value_max", "unit", "value_norm", "unit_norm", "per", "qualifier", "drug", "object"]),
+            (&EVENTS, &["event_id", "doc_id", "sentence", "event_type", "scope", "date_start", "date_end", "actors", "places", "amounts", "source", "text"]),
+            (&FLOWS, &["doc_id", "sentence", "origin", "destination", "drug", "mode", "share_percent"]),
+            (&REJECTS, &["source", "line", "stage", "reason"]),
+            (&ENTITY_STATS, &["entity_id", "entity_type", "canonical_name", "documents", "mentions", "first_published", "last_published"]),
+        ];
+        for (table, columns) in required {
+            for name in *columns {
+                assert!(table.column(name).is_some(), "{}.{} missing", table.name, name);
+            }
+        }
+        assert_eq!(DOCUMENTS.column("published").unwrap().column_type, Date32);
+        assert_eq!(EVENTS.column("actors").unwrap().column_type, ListUtf8);
+    }
+}
