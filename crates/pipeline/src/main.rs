@@ -1,2 +1,94 @@
-//! stub
-fn main() {}
+//! `crimefacts`: run pipelines over news articles and write Parquet tables.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use crimefacts_model::all_tables;
+use crimefacts_pipeline::registry::DOCUMENT_STAGES;
+use crimefacts_pipeline::{PipelineConfig, RunOptions, run};
+
+#[derive(Parser)]
+#[command(name = "crimefacts", version, about = "Organized-crime news articles -> Parquet tables of facts")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a pipeline: ingest the input, run its stages, write Parquet tables.
+    Run {
+        /// Pipeline file naming input, stages and output.
+        #[arg(default_value = "pipelines/default.toml")]
+        pipeline: PathBuf,
+        /// Input file, folder or glob (overrides the pipeline file).
+        #[arg(long)]
+        input: Option<String>,
+        /// Output folder (overrides the pipeline file).
+        #[arg(long)]
+        output: Option<String>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Exit with status 2 when any input was rejected.
+        #[arg(long)]
+        strict: bool,
+        /// Do not draw a progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// List the stages and aggregates pipeline files can name.
+    Stages,
+    /// Print the data contract: every table with its columns and types.
+    Schema,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("CRIMEFACTS_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    match execute(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run { pipeline, input, output, threads, strict, quiet } => {
+            let mut config = PipelineConfig::load(&pipeline)?;
+            config.input = input.unwrap_or(config.input);
+            config.output = output.unwrap_or(config.output);
+            let summary = run(&RunOptions { config, threads, progress: !quiet })?;
+            eprintln!("{}", summary.line());
+            if strict && summary.rejects() > 0 {
+                eprintln!("strict: {} inputs rejected; see rejects.parquet", summary.rejects());
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Stages => {
+            println!("source:\n  {:<14} {}", "ingest", "txt, jsonl/ndjson, html files (optionally .gz) -> documents, rejects");
+            println!("per-document stages:");
+            for entry in DOCUMENT_STAGES {
+                let stage = (entry.build)()?;
+                println!("  {:<14} {}", entry.name, stage.describe());
+            }
+            println!("aggregates:");
+            for aggregate in crimefacts_aggregate::aggregates() {
+                println!("  {:<14} {}", aggregate.schema.name, aggregate.describe);
+            }
+        }
+        Command::Schema => {
+            println!("crimefacts data contract v{}\n", crimefacts_model::CONTRACT_VERSION);
+            for table in all_tables() {
+                println!("{table}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

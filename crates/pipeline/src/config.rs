@@ -1,0 +1,67 @@
+//! Pipeline files (`pipelines/*.toml`).
+
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// A named pipeline: where to read, which stages to run, where to write.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    pub name: String,
+    pub input: String,
+    pub output: String,
+    pub stages: Vec<String>,
+    #[serde(default)]
+    pub aggregates: Vec<String>,
+    #[serde(default)]
+    pub options: Options,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Options {
+    /// Documents per parallel batch; bounds memory, never changes output.
+    pub batch_size: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { batch_size: 256 }
+    }
+}
+
+impl PipelineConfig {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read pipeline file {}: pass an existing .toml such as pipelines/default.toml", path.display()))?;
+        Self::parse(&text).with_context(|| format!("invalid pipeline file {}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let config: Self = toml::from_str(text)?;
+        anyhow::ensure!(config.options.batch_size > 0, "options.batch_size must be at least 1");
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_pipeline_file_parses() {
+        let text = include_str!("../../../pipelines/default.toml");
+        let config = PipelineConfig::parse(text).unwrap();
+        assert_eq!(config.name, "default");
+        assert_eq!(config.input, "seeds");
+        assert_eq!(config.stages, ["normalize", "extract"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_not_silently_ignored() {
+        let err = PipelineConfig::parse("name='x'\ninput='a'\noutput='b'\nstages=[]\nstagse=['x']").unwrap_err();
+        assert!(format!("{err:#}").contains("stagse"), "{err:#}");
+    }
+}

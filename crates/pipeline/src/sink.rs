@@ -1,0 +1,321 @@
+//! Parquet output: contract rows -> polars columns -> row groups in a temporary
+//! file that becomes `<table>.parquet` only when it is complete.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use crimefacts_model::{ColumnType, Row, RowVisitor, TableSchema};
+use polars::prelude::*;
+
+/// Rows buffered before they are written as one row group.
+const ROW_GROUP_ROWS: usize = 64 * 1024;
+
+/// File-level key-value metadata written into every table.
+#[derive(Clone, Debug)]
+pub struct FileMetadata {
+    pub pipeline: String,
+}
+
+impl FileMetadata {
+    fn key_values(&self, table: &str) -> KeyValueMetadata {
+        KeyValueMetadata::from_static(vec![
+            ("crimefacts.version".into(), env!("CARGO_PKG_VERSION").into()),
+            ("crimefacts.contract_version".into(), crimefacts_model::CONTRACT_VERSION.into()),
+            ("crimefacts.pipeline".into(), self.pipeline.clone()),
+            ("crimefacts.table".into(), table.into()),
+        ])
+    }
+}
+
+pub fn final_path(dir: &Path, table: &str) -> PathBuf {
+    dir.join(format!("{table}.parquet"))
+}
+
+fn temp_path(dir: &Path, table: &str) -> PathBuf {
+    dir.join(format!(".{table}.parquet.tmp"))
+}
+
+/// Removes temporary files a killed run left behind.
+pub fn remove_stale_temp_files(dir: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list output folder {}", dir.display()))? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') && name.ends_with(".parquet.tmp") {
+            std::fs::remove_file(&path).with_context(|| format!("cannot remove stale {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn polars_type(column_type: ColumnType) -> DataType {
+    match column_type {
+        ColumnType::Utf8 => DataType::String,
+        ColumnType::Int64 => DataType::Int64,
+        ColumnType::Float64 => DataType::Float64,
+        ColumnType::Boolean => DataType::Boolean,
+        ColumnType::Date32 => DataType::Date,
+        ColumnType::ListUtf8 => DataType::List(Box::new(DataType::String)),
+    }
+}
+
+pub fn polars_schema(table: &TableSchema) -> Schema {
+    table.columns.iter().map(|c| Field::new(c.name.into(), polars_type(c.column_type))).collect()
+}
+
+/// Streams rows of one table into row groups of a temporary Parquet file.
+pub struct TableWriter {
+    table: &'static TableSchema,
+    dir: PathBuf,
+    buffer: ColumnBuffers,
+    writer: BatchedWriter<File>,
+    rows: usize,
+}
+
+impl TableWriter {
+    pub fn create(dir: &Path, table: &'static TableSchema, meta: &FileMetadata) -> anyhow::Result<Self> {
+        let temp = temp_path(dir, table.name);
+        let file = File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+        let writer = ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_key_value_metadata(Some(meta.key_values(table.name)))
+            .batched(&polars_schema(table))
+            .with_context(|| format!("cannot start Parquet table {}", table.name))?;
+        Ok(Self { table, dir: dir.to_path_buf(), buffer: ColumnBuffers::new(table), writer, rows: 0 })
+    }
+
+    pub fn push<R: Row>(&mut self, row: &R) -> anyhow::Result<()> {
+        debug_assert_eq!(R::SCHEMA.name, self.table.name);
+        self.buffer.next_row();
+        row.visit(&mut self.buffer);
+        self.rows += 1;
+        if self.buffer.len >= ROW_GROUP_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        if self.buffer.len == 0 {
+            return Ok(());
+        }
+        let frame = self.buffer.take_frame()?;
+        self.writer.write_batch(&frame).with_context(|| format!("cannot write a row group of {}", self.table.name))
+    }
+
+    /// Writes the last row group and the footer, then renames the file into place.
+    pub fn finish(mut self) -> anyhow::Result<usize> {
+        self.flush()?;
+        self.writer.finish().with_context(|| format!("cannot finish Parquet table {}", self.table.name))?;
+        drop(self.writer);
+        publish(&self.dir, self.table.name)?;
+        Ok(self.rows)
+    }
+}
+
+/// Writes a whole frame (an aggregate) atomically, checking it against its schema.
+pub fn write_frame(dir: &Path, table: &TableSchema, frame: &mut DataFrame, meta: &FileMetadata) -> anyhow::Result<usize> {
+    check_frame(table, frame)?;
+    let temp = temp_path(dir, table.name);
+    let file = File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(meta.key_values(table.name)))
+        .finish(frame)
+        .with_context(|| format!("cannot write Parquet table {}", table.name))?;
+    publish(dir, table.name)?;
+    Ok(frame.height())
+}
+
+/// Frames must have the contract's columns, in order, with its types and no null
+/// in a column the contract says is never null.
+pub fn check_frame(table: &TableSchema, frame: &DataFrame) -> anyhow::Result<()> {
+    let names: Vec<&str> = frame.get_column_names().into_iter().map(|n| n.as_str()).collect();
+    let want: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    if names != want {
+        bail!("table {} has columns {names:?}, the contract says {want:?}", table.name);
+    }
+    for (column, spec) in frame.columns().iter().zip(table.columns) {
+        let want = polars_type(spec.column_type);
+        if column.dtype() != &want {
+            bail!("{}.{} is {:?}, the contract says {want:?}", table.name, spec.name, column.dtype());
+        }
+        if !spec.nullable && column.null_count() > 0 {
+            bail!("{}.{} holds nulls but the contract says it never does", table.name, spec.name);
+        }
+    }
+    Ok(())
+}
+
+fn publish(dir: &Path, table: &str) -> anyhow::Result<()> {
+    let temp = temp_path(dir, table);
+    // Data must be on disk before the rename makes it visible under its final name.
+    File::open(&temp).and_then(|f| f.sync_all()).with_context(|| format!("cannot sync {}", temp.display()))?;
+    let target = final_path(dir, table);
+    std::fs::rename(&temp, &target).with_context(|| format!("cannot move {} into place", target.display()))
+}
+
+enum Buffer {
+    Utf8(Vec<Option<String>>),
+    Int64(Vec<Option<i64>>),
+    Float64(Vec<Option<f64>>),
+    Boolean(Vec<Option<bool>>),
+    Date32(Vec<Option<i32>>),
+    ListUtf8(Vec<Vec<String>>),
+}
+
+/// One growable column per contract column; a [`RowVisitor`] that appends cells.
+struct ColumnBuffers {
+    table: &'static TableSchema,
+    columns: Vec<Buffer>,
+    cursor: usize,
+    len: usize,
+}
+
+impl ColumnBuffers {
+    fn new(table: &'static TableSchema) -> Self {
+        let columns = table.columns.iter().map(|c| Self::empty(c.column_type)).collect();
+        Self { table, columns, cursor: 0, len: 0 }
+    }
+
+    fn empty(column_type: ColumnType) -> Buffer {
+        match column_type {
+            ColumnType::Utf8 => Buffer::Utf8(Vec::new()),
+            ColumnType::Int64 => Buffer::Int64(Vec::new()),
+            ColumnType::Float64 => Buffer::Float64(Vec::new()),
+            ColumnType::Boolean => Buffer::Boolean(Vec::new()),
+            ColumnType::Date32 => Buffer::Date32(Vec::new()),
+            ColumnType::ListUtf8 => Buffer::ListUtf8(Vec::new()),
+        }
+    }
+
+    fn next_row(&mut self) {
+        self.cursor = 0;
+        self.len += 1;
+    }
+
+    fn slot(&mut self) -> &mut Buffer {
+        let slot = &mut self.columns[self.cursor];
+        self.cursor += 1;
+        slot
+    }
+
+    fn take_frame(&mut self) -> anyhow::Result<DataFrame> {
+        let height = std::mem::take(&mut self.len);
+        let mut columns = Vec::with_capacity(self.columns.len());
+        for (buffer, spec) in self.columns.iter_mut().zip(self.table.columns) {
+            let name: PlSmallStr = spec.name.into();
+            let series = match std::mem::replace(buffer, Self::empty(spec.column_type)) {
+                Buffer::Utf8(v) => Series::new(name, v),
+                Buffer::Int64(v) => Series::new(name, v),
+                Buffer::Float64(v) => Series::new(name, v),
+                Buffer::Boolean(v) => Series::new(name, v),
+                Buffer::Date32(v) => Series::new(name, v).cast(&DataType::Date)?,
+                Buffer::ListUtf8(v) => {
+                    let lists: Vec<Series> = v.into_iter().map(|items| Series::new(PlSmallStr::EMPTY, items)).collect();
+                    Series::new(name, lists).cast(&polars_type(ColumnType::ListUtf8))?
+                }
+            };
+            columns.push(Column::from(series));
+        }
+        let frame = DataFrame::new(height, columns)?;
+        check_frame(self.table, &frame)?;
+        Ok(frame)
+    }
+}
+
+const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+
+impl RowVisitor for ColumnBuffers {
+    fn utf8(&mut self, value: Option<&str>) {
+        if let Buffer::Utf8(v) = self.slot() {
+            v.push(value.map(str::to_string));
+        }
+    }
+    fn int64(&mut self, value: Option<i64>) {
+        if let Buffer::Int64(v) = self.slot() {
+            v.push(value);
+        }
+    }
+    fn float64(&mut self, value: Option<f64>) {
+        if let Buffer::Float64(v) = self.slot() {
+            v.push(value);
+        }
+    }
+    fn boolean(&mut self, value: Option<bool>) {
+        if let Buffer::Boolean(v) = self.slot() {
+            v.push(value);
+        }
+    }
+    fn date32(&mut self, value: Option<NaiveDate>) {
+        if let Buffer::Date32(v) = self.slot() {
+            v.push(value.map(|d| (d - EPOCH).num_days() as i32));
+        }
+    }
+    fn list_utf8(&mut self, value: &[String]) {
+        if let Buffer::ListUtf8(v) = self.slot() {
+            v.push(value.to_vec());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crimefacts_model::{DOCUMENTS, Document, EVENTS, Event};
+
+    use super::*;
+
+    fn meta() -> FileMetadata {
+        FileMetadata { pipeline: "test".into() }
+    }
+
+    fn read(path: &Path) -> DataFrame {
+        ParquetReader::new(File::open(path).unwrap()).finish().unwrap()
+    }
+
+    #[test]
+    fn writes_contract_types_and_renames_into_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = TableWriter::create(dir.path(), &EVENTS, &meta()).unwrap();
+        let event = Event {
+            event_id: "d:e0".into(),
+            doc_id: "d".into(),
+            sentence: 3,
+            event_type: "seizure".into(),
+            scope: "incident".into(),
+            date_start: NaiveDate::from_ymd_opt(2015, 7, 22),
+            date_end: None,
+            actors: vec!["agency:felcn".into()],
+            places: vec![],
+            amounts: vec!["d:a1".into(), "d:a2".into()],
+            source: None,
+            text: "x".into(),
+        };
+        writer.push(&event).unwrap();
+        assert!(!final_path(dir.path(), "events").exists(), "no final file before finish");
+        assert_eq!(writer.finish().unwrap(), 1);
+        assert!(!temp_path(dir.path(), "events").exists());
+        let frame = read(&final_path(dir.path(), "events"));
+        check_frame(&EVENTS, &frame).unwrap();
+        assert_eq!(frame.column("date_start").unwrap().get(0).unwrap().to_string(), "2015-07-22");
+        assert_eq!(frame.column("amounts").unwrap().list().unwrap().get_as_series(0).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_empty_table_still_has_its_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        TableWriter::create(dir.path(), &DOCUMENTS, &meta()).unwrap().finish().unwrap();
+        let frame = read(&final_path(dir.path(), "documents"));
+        assert_eq!(frame.height(), 0);
+        check_frame(&DOCUMENTS, &frame).unwrap();
+    }
+
+    #[test]
+    fn check_frame_names_the_wrong_column() {
+        let frame = DataFrame::new(1, vec![Column::new("doc_id".into(), vec![1i64])]).unwrap();
+        let err = check_frame(&DOCUMENTS, &frame).unwrap_err().to_string();
+        assert!(err.contains("documents"), "{err}");
+        let _ = Document::default();
+    }
+}
