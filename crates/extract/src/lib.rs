@@ -1,1 +1,79 @@
-//! stub
+//! Extract owns the fact rows of one document: `mentions` (today: countries from a
+//! committed ISO 3166-1 gazetteer with English, Spanish and Portuguese names and
+//! demonyms) and `amounts` (drug masses, money, areas and percentages with values
+//! normalized to kg, USD, ha and %).
+//!
+//! It reads only the normalized body and sentences that `normalize` wrote, and
+//! depends on `model` only. Its data files are compiled into the binary
+//! (`include_str!`): extraction never touches the filesystem or the network.
+
+mod amounts;
+mod countries;
+mod lexicon;
+mod numbers;
+
+use crimefacts_model::{DocRows, DocumentStage, StageError};
+
+pub use amounts::AmountFinder;
+pub use countries::CountryGazetteer;
+
+/// The `extract` stage.
+pub struct Extract {
+    countries: CountryGazetteer,
+    amounts: AmountFinder,
+}
+
+impl Extract {
+    /// Loads the gazetteer and compiles the patterns (once per run).
+    pub fn new() -> Result<Self, StageError> {
+        Ok(Self { countries: CountryGazetteer::load()?, amounts: AmountFinder::new() })
+    }
+}
+
+impl DocumentStage for Extract {
+    fn name(&self) -> &'static str {
+        "extract"
+    }
+
+    fn describe(&self) -> &'static str {
+        "country mentions (ISO 3166-1, en/es/pt names and demonyms) and amounts in kg, USD, ha, %"
+    }
+
+    fn process(&self, doc: &mut DocRows) -> Result<(), StageError> {
+        let text = TextView::new(&doc.document.text);
+        doc.mentions = self.countries.find(doc, &text);
+        doc.amounts = self.amounts.find(doc, &text);
+        Ok(())
+    }
+}
+
+/// The body with its byte <-> code-point maps: patterns work in bytes, the
+/// contract speaks code points.
+pub(crate) struct TextView<'a> {
+    pub text: &'a str,
+    chars: crimefacts_model::CharIndex,
+    /// Byte offset of each code point, plus the text length.
+    bytes_of_char: Vec<usize>,
+}
+
+impl<'a> TextView<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let bytes_of_char = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect();
+        Self { text, chars: crimefacts_model::CharIndex::new(text), bytes_of_char }
+    }
+
+    pub fn chars(&self, byte: usize) -> i64 {
+        self.chars.chars(byte)
+    }
+
+    pub fn byte(&self, char_offset: i64) -> usize {
+        self.bytes_of_char[char_offset as usize]
+    }
+}
+
+/// Whether `text[start..end]` is a whole word: no letter or digit touches it.
+pub(crate) fn is_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}

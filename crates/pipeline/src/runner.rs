@@ -150,7 +150,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let meta = FileMetadata { pipeline: config.name.clone() };
     let mut writers = Writers::create(&output, &meta)?;
     let mut summary = RunSummary { output: output.clone(), ..RunSummary::default() };
-    let mut record_reject = |writers: &mut Writers, summary: &mut RunSummary, reject: &Reject| {
+    let record_reject = |writers: &mut Writers, summary: &mut RunSummary, reject: &Reject| {
         *summary.rejects_by_stage.entry(reject.stage.clone()).or_default() += 1;
         writers.rejects.push(reject)
     };

@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use crimefacts_model::{ColumnType, Row, RowVisitor, TableSchema};
-use polars::prelude::*;
+use polars::io::parquet::write::BatchedWriter;
+use polars::prelude::{
+    Column, DataFrame, DataType, Field, KeyValueMetadata, NamedFrom, ParquetCompression, ParquetWriter, PlSmallStr,
+    Schema, Series,
+};
 
 /// Rows buffered before they are written as one row group.
 const ROW_GROUP_ROWS: usize = 64 * 1024;
@@ -263,6 +267,8 @@ impl RowVisitor for ColumnBuffers {
 #[cfg(test)]
 mod tests {
     use crimefacts_model::{DOCUMENTS, Document, EVENTS, Event};
+
+    use polars::prelude::{ParquetReader, SerReader};
 
     use super::*;
 

@@ -1,0 +1,222 @@
+//! Country mentions from `data/countries.tsv` (see `data/README.md`).
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use crimefacts_model::{DocRows, Mention, StageError};
+
+use crate::{TextView, is_word};
+
+const COUNTRIES_TSV: &str = include_str!("../data/countries.tsv");
+
+/// Phrases that contain a country name or alias but name something else; they
+/// are matched (leftmost-longest) so that the shorter country name inside them
+/// is not. "Latin America" is not the United States.
+const NOT_A_COUNTRY: &[&str] = &[
+    "Latin America", "South America", "Central America", "North America", "Americas", "América Latina",
+    "Latinoamérica", "América del Sur", "América do Sul", "América Central", "América del Norte", "Sudamérica",
+    "Suramérica", "Centroamérica", "Norteamérica", "New Mexico", "Nuevo México", "Novo México", "Guinea pig",
+    "Turkey Point", "Jordan River", "Panama City", "Mexico City", "Ciudad de México", "Cidade do México",
+    "Guatemala City", "Ciudad de Guatemala", "Kuwait City", "Vatican City", "Indian Ocean", "Océano Índico",
+];
+
+#[derive(Clone, Debug)]
+struct Surface {
+    iso2: String,
+    canonical: String,
+    kind: SurfaceKind,
+    case_sensitive: bool,
+    ambiguous: bool,
+    text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SurfaceKind {
+    /// A proper name or alias: capitalized in running text.
+    Name,
+    /// English demonym: capitalized ("Peruvian").
+    DemonymCapitalized,
+    /// Spanish or Portuguese demonym: usually lowercase ("peruano").
+    DemonymAnyCase,
+    Blocker,
+}
+
+/// Every ISO 3166-1 country by its names, aliases and demonyms in en/es/pt.
+pub struct CountryGazetteer {
+    /// Candidates per pattern: one surface can name several countries.
+    patterns: Vec<Vec<Surface>>,
+    matcher: AhoCorasick,
+}
+
+impl CountryGazetteer {
+    pub fn load() -> Result<Self, StageError> {
+        let mut by_text: std::collections::BTreeMap<String, Vec<Surface>> = Default::default();
+        for (n, line) in COUNTRIES_TSV.lines().enumerate().skip(1) {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [iso2, canonical, lang, kind, text, flags] = fields[..] else {
+                return Err(StageError(format!("countries.tsv line {}: expected 6 tab-separated fields", n + 1)));
+            };
+            let kind = match (kind, lang) {
+                ("demonym", "en") => SurfaceKind::DemonymCapitalized,
+                ("demonym", _) => SurfaceKind::DemonymAnyCase,
+                _ => SurfaceKind::Name,
+            };
+            let surface = Surface {
+                iso2: iso2.to_string(),
+                canonical: canonical.to_string(),
+                kind,
+                case_sensitive: flags.split(',').any(|f| f == "cs"),
+                ambiguous: flags.split(',').any(|f| f == "amb"),
+                text: text.to_string(),
+            };
+            let candidates = by_text.entry(text.to_string()).or_default();
+            if !candidates.iter().any(|c| c.iso2 == surface.iso2) {
+                candidates.push(surface);
+            }
+        }
+        for blocker in NOT_A_COUNTRY {
+            by_text.insert(
+                blocker.to_string(),
+                vec![Surface {
+                    iso2: String::new(),
+                    canonical: String::new(),
+                    kind: SurfaceKind::Blocker,
+                    case_sensitive: false,
+                    ambiguous: false,
+                    text: blocker.to_string(),
+                }],
+            );
+        }
+        let texts: Vec<&String> = by_text.keys().collect();
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&texts)
+            .map_err(|e| StageError(format!("cannot build the country matcher: {e}")))?;
+        Ok(Self { patterns: by_text.into_values().collect(), matcher })
+    }
+
+    pub(crate) fn find(&self, doc: &DocRows, view: &TextView<'_>) -> Vec<Mention> {
+        let text = view.text;
+        // (byte start, byte end, candidates), after case and word-boundary checks.
+        let mut hits: Vec<(usize, usize, &[Surface])> = Vec::new();
+        for m in self.matcher.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let candidates = &self.patterns[m.pattern().as_usize()];
+            let found = &text[start..end];
+            if !is_word(text, start, end) || !case_fits(&candidates[0], found) {
+                continue;
+            }
+            if candidates[0].kind != SurfaceKind::Blocker {
+                hits.push((start, end, candidates));
+            }
+        }
+        // An ambiguous surface counts only for a country the document names
+        // unambiguously elsewhere ("America" with "United States" nearby).
+        let certain: HashSet<&str> = hits
+            .iter()
+            .filter(|(_, _, c)| c.len() == 1 && !c[0].ambiguous)
+            .map(|(_, _, c)| c[0].iso2.as_str())
+            .collect();
+        let mut mentions = Vec::new();
+        for (start, end, candidates) in hits {
+            let chosen = if candidates.len() == 1 && !candidates[0].ambiguous {
+                &candidates[0]
+            } else {
+                match candidates.iter().find(|c| certain.contains(c.iso2.as_str())) {
+                    Some(c) => c,
+                    None => continue,
+                }
+            };
+            let char_start = view.chars(start);
+            let confidence = match (chosen.ambiguous || candidates.len() > 1, chosen.kind) {
+                (true, _) => 0.6,
+                (false, SurfaceKind::Name) => 0.95,
+                (false, _) => 0.9,
+            };
+            mentions.push(Mention {
+                doc_id: doc.document.doc_id.clone(),
+                sentence: doc.sentence_at(char_start),
+                start: char_start,
+                end: view.chars(end),
+                text: text[start..end].to_string(),
+                entity_type: "country".into(),
+                entity_id: format!("iso:{}", chosen.iso2),
+                canonical_name: chosen.canonical.clone(),
+                country: Some(chosen.iso2.clone()),
+                latitude: None,
+                longitude: None,
+                method: "gazetteer".into(),
+                confidence,
+            });
+        }
+        mentions
+    }
+}
+
+/// Case rules: flagged surfaces match exactly; names and English demonyms must
+/// start with a capital (so "china" the porcelain and "chile" the pepper do not
+/// match); Spanish and Portuguese demonyms may be lowercase.
+fn case_fits(surface: &Surface, found: &str) -> bool {
+    if surface.case_sensitive {
+        return found == surface.text;
+    }
+    match surface.kind {
+        SurfaceKind::Name | SurfaceKind::DemonymCapitalized => found.chars().next().is_some_and(char::is_uppercase),
+        SurfaceKind::DemonymAnyCase | SurfaceKind::Blocker => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crimefacts_model::Document;
+
+    use super::*;
+
+    fn countries(text: &str) -> Vec<(String, String)> {
+        let gazetteer = CountryGazetteer::load().unwrap();
+        let doc = DocRows { document: Document { doc_id: "d".into(), text: text.into(), ..Document::default() }, ..DocRows::default() };
+        let view = TextView::new(text);
+        gazetteer.find(&doc, &view).into_iter().map(|m| (m.text, m.entity_id)).collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn finds_names_demonyms_and_aliases_in_three_languages() {
+        assert_eq!(
+            countries("Bolivian police and the U.S. met in Perú; los peruanos y EE.UU. también, e o Brasil."),
+            pairs(&[("Bolivian", "iso:BO"), ("U.S.", "iso:US"), ("Perú", "iso:PE"), ("peruanos", "iso:PE"), ("EE.UU.", "iso:US"), ("Brasil", "iso:BR")])
+        );
+    }
+
+    #[test]
+    fn respects_case_and_word_boundaries() {
+        assert!(countries("a china cup with chile sauce, turkey for us").is_empty());
+        assert!(countries("Perusing the Bolivianos").iter().all(|(t, _)| t != "Peru"));
+    }
+
+    #[test]
+    fn regions_named_after_a_country_are_not_that_country() {
+        assert!(countries("drugs flow to Latin America and Central America").is_empty());
+        assert_eq!(countries("America and Latin America"), vec![]);
+        assert_eq!(
+            countries("The United States said America will help."),
+            pairs(&[("United States", "iso:US"), ("America", "iso:US")])
+        );
+    }
+
+    #[test]
+    fn offsets_are_code_points() {
+        let gazetteer = CountryGazetteer::load().unwrap();
+        let text = "Según Perú — y Bolivia";
+        let doc = DocRows { document: Document { text: text.into(), ..Document::default() }, ..DocRows::default() };
+        let mentions = gazetteer.find(&doc, &TextView::new(text));
+        for m in mentions {
+            let span: String = text.chars().skip(m.start as usize).take((m.end - m.start) as usize).collect();
+            assert_eq!(span, m.text);
+        }
+    }
+}
