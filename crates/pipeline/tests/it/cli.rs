@@ -1,0 +1,58 @@
+//! The `crimefacts` binary: exit codes, messages and the schema listing.
+
+use std::process::Command;
+
+use crate::support::workspace_root;
+
+fn crimefacts(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_crimefacts")).args(args).current_dir(workspace_root()).output().unwrap()
+}
+
+#[test]
+fn schema_prints_every_table_and_column() {
+    let out = crimefacts(&["schema"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for table in crimefacts_model::all_tables() {
+        assert!(text.contains(&format!("{}: ", table.name)), "{}", table.name);
+        for column in table.columns {
+            assert!(text.contains(column.name));
+        }
+    }
+    assert!(text.contains("published        Date32"));
+}
+
+#[test]
+fn stages_lists_the_registry() {
+    let text = String::from_utf8(crimefacts(&["stages"]).stdout).unwrap();
+    for name in ["ingest", "normalize", "extract", "entity_stats"] {
+        assert!(text.contains(name), "{text}");
+    }
+}
+
+#[test]
+fn strict_exits_2_on_rejects_and_the_summary_counts_them() {
+    let input = tempfile::tempdir().unwrap();
+    std::fs::write(input.path().join("a.txt"), "Peru seized 2 tons.").unwrap();
+    std::fs::write(input.path().join("b.txt"), b"\xff\xfe bad").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (i, o) = (input.path().to_str().unwrap(), out.path().to_str().unwrap());
+    let lenient = crimefacts(&["run", "--input", i, "--output", o, "--quiet"]);
+    assert!(lenient.status.success());
+    let summary = String::from_utf8(lenient.stderr).unwrap();
+    assert!(summary.contains("1 documents") && summary.contains("1 rejects (ingest: 1)"), "{summary}");
+    let strict = crimefacts(&["run", "--input", i, "--output", o, "--strict", "--quiet"]);
+    assert_eq!(strict.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_name_the_problem_and_the_fix() {
+    let out = crimefacts(&["run", "--input", "/no/such/folder", "--output", "/tmp/never", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("/no/such/folder") && err.contains("give a file, a folder or a glob"), "{err}");
+
+    let out = crimefacts(&["run", "no-such-pipeline.toml"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no-such-pipeline.toml") && err.contains("pipelines/default.toml"), "{err}");
+}

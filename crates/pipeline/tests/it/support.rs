@@ -1,0 +1,41 @@
+//! Shared helpers: paths of the workspace and a runner into a temp folder.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use crimefacts_pipeline::{PipelineConfig, RunOptions, RunSummary, run};
+use polars::prelude::{DataFrame, ParquetReader, SerReader};
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+pub fn seeds_dir() -> PathBuf {
+    workspace_root().join("seeds")
+}
+
+pub fn default_config() -> PipelineConfig {
+    PipelineConfig::load(&workspace_root().join("pipelines/default.toml")).unwrap()
+}
+
+/// Runs the default pipeline on `input` into `output`.
+pub fn run_into(input: &Path, output: &Path, threads: usize) -> RunSummary {
+    let mut config = default_config();
+    config.input = input.to_str().unwrap().to_string();
+    config.output = output.to_str().unwrap().to_string();
+    run(&RunOptions { config, threads: Some(threads), progress: false }).unwrap()
+}
+
+pub fn read_table(dir: &Path, table: &str) -> DataFrame {
+    let path = dir.join(format!("{table}.parquet"));
+    ParquetReader::new(File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).finish().unwrap()
+}
+
+/// The string cells of one column.
+pub fn strings(frame: &DataFrame, column: &str) -> Vec<String> {
+    frame.column(column).unwrap().str().unwrap().iter().map(|v| v.unwrap_or("").to_string()).collect()
+}
+
+pub fn ints(frame: &DataFrame, column: &str) -> Vec<i64> {
+    frame.column(column).unwrap().i64().unwrap().iter().map(|v| v.unwrap()).collect()
+}
