@@ -3,12 +3,15 @@
 use crimefacts_model::{Amount, DocRows};
 use regex::Regex;
 
-use crate::lexicon::{AREA_UNITS, CURRENCY_SYMBOLS, CURRENCY_WORDS, DRUGS, MASS_UNITS, PER_UNITS, PERCENT_UNITS, QUALIFIERS};
+use crate::lexicon::{
+    AREA_UNITS, CURRENCY_SYMBOLS, CURRENCY_WORDS, DRUGS, MASS_UNITS, PER_UNITS, PERCENT_UNITS, QUALIFIERS,
+};
 use crate::numbers::{parse_number, scale_factor};
 use crate::{TextView, is_word};
 
 const NUMBER: &str = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
-const SCALE_WORDS: &str = r"mil millones|millions|million|millones|millón|millon|milhões|milhão|billions|billion|bilhões|bilhão|thousand|mil";
+const SCALE_WORDS: &str =
+    r"mil millones|millions|million|millones|millón|millon|milhões|milhão|billions|billion|bilhões|bilhão|thousand|mil";
 
 /// Compiled patterns; built once per run.
 pub struct AmountFinder {
@@ -45,7 +48,9 @@ impl AmountFinder {
         );
         let compile = |pattern: String| Regex::new(&pattern).expect("static amount pattern");
         Self {
-            measured: compile(format!(r"(?i)(?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE_WORDS}))?\s*-?\s*(?P<unit>{units})")),
+            measured: compile(format!(
+                r"(?i)(?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE_WORDS}))?\s*-?\s*(?P<unit>{units})"
+            )),
             money_prefixed: compile(format!(
                 r"(?i)(?P<cur>{})\s?(?P<num>{NUMBER})(?:\s*(?P<scale>{SCALE_WORDS}|bn|mn|m)\b)?",
                 alternation(CURRENCY_SYMBOLS.iter().map(|c| c.0))
@@ -59,7 +64,8 @@ impl AmountFinder {
                 alternation(PER_UNITS.iter().map(|p| p.0))
             )),
             kilo_in_sentence: compile(
-                r"(?i)\b(?:a|the|one|per|each|el|un|por|o|um|cada)\s+(?:kilo|kilogram|kilogramo|quilo|quilograma)\b".into(),
+                r"(?i)\b(?:a|the|one|per|each|el|un|por|o|um|cada)\s+(?:kilo|kilogram|kilogramo|quilo|quilograma)\b"
+                    .into(),
             ),
             drugs: compile(format!(r"(?i)\b(?:{})\b", alternation(DRUGS.iter().map(|d| d.0)))),
         }
@@ -265,7 +271,10 @@ mod tests {
     use super::*;
 
     fn amounts(text: &str) -> Vec<Amount> {
-        let mut doc = DocRows { document: Document { doc_id: "d".into(), text: text.into(), ..Document::default() }, ..DocRows::default() };
+        let mut doc = DocRows {
+            document: Document { doc_id: "d".into(), text: text.into(), ..Document::default() },
+            ..DocRows::default()
+        };
         doc.sentences = vec![crimefacts_model::Sentence {
             doc_id: "d".into(),
             sentence: 0,
@@ -291,7 +300,7 @@ mod tests {
             ("3,5 toneladas de marihuana", 3500.0, "ton", Some("marijuana")),
             ("200 grams of heroin", 0.2, "g", Some("heroin")),
             ("10 pounds of fentanyl", 4.535_923_7, "lb", Some("fentanyl")),
-            ("2 short tons of coca leaf", 1814.369_48, "short_ton", Some("coca leaf")),
+            ("2 short tons of coca leaf", 1_814.369_48, "short_ton", Some("coca leaf")),
             ("1.2 million tons", 1.2e9, "ton", None),
         ];
         for (text, kg, unit, drug) in cases {
@@ -307,7 +316,10 @@ mod tests {
     #[test]
     fn money_areas_and_percentages() {
         let a = one("a pilot can make up to $25,000 per flight");
-        assert_eq!((a.kind.as_str(), a.value_norm, a.per.as_deref(), a.qualifier.as_str()), ("money", Some(25000.0), Some("flight"), "at_most"));
+        assert_eq!(
+            (a.kind.as_str(), a.value_norm, a.per.as_deref(), a.qualifier.as_str()),
+            ("money", Some(25000.0), Some("flight"), "at_most")
+        );
         let a = one("the kilo is worth $10,000 on the Brazilian market");
         assert_eq!((a.value_norm, a.per.as_deref()), (Some(10000.0), Some("kg")));
         let a = one("a budget of US$3.5 million");

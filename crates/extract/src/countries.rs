@@ -13,11 +13,37 @@ const COUNTRIES_TSV: &str = include_str!("../data/countries.tsv");
 /// are matched (leftmost-longest) so that the shorter country name inside them
 /// is not. "Latin America" is not the United States.
 const NOT_A_COUNTRY: &[&str] = &[
-    "Latin America", "South America", "Central America", "North America", "Americas", "América Latina",
-    "Latinoamérica", "América del Sur", "América do Sul", "América Central", "América del Norte", "Sudamérica",
-    "Suramérica", "Centroamérica", "Norteamérica", "New Mexico", "Nuevo México", "Novo México", "Guinea pig",
-    "Turkey Point", "Jordan River", "Panama City", "Mexico City", "Ciudad de México", "Cidade do México",
-    "Guatemala City", "Ciudad de Guatemala", "Kuwait City", "Vatican City", "Indian Ocean", "Océano Índico",
+    "Latin America",
+    "South America",
+    "Central America",
+    "North America",
+    "Americas",
+    "América Latina",
+    "Latinoamérica",
+    "América del Sur",
+    "América do Sul",
+    "América Central",
+    "América del Norte",
+    "Sudamérica",
+    "Suramérica",
+    "Centroamérica",
+    "Norteamérica",
+    "New Mexico",
+    "Nuevo México",
+    "Novo México",
+    "Guinea pig",
+    "Turkey Point",
+    "Jordan River",
+    "Panama City",
+    "Mexico City",
+    "Ciudad de México",
+    "Cidade do México",
+    "Guatemala City",
+    "Ciudad de Guatemala",
+    "Kuwait City",
+    "Vatican City",
+    "Indian Ocean",
+    "Océano Índico",
 ];
 
 #[derive(Clone, Debug)]
@@ -175,7 +201,10 @@ mod tests {
 
     fn countries(text: &str) -> Vec<(String, String)> {
         let gazetteer = CountryGazetteer::load().unwrap();
-        let doc = DocRows { document: Document { doc_id: "d".into(), text: text.into(), ..Document::default() }, ..DocRows::default() };
+        let doc = DocRows {
+            document: Document { doc_id: "d".into(), text: text.into(), ..Document::default() },
+            ..DocRows::default()
+        };
         let view = TextView::new(text);
         gazetteer.find(&doc, &view).into_iter().map(|m| (m.text, m.entity_id)).collect()
     }
@@ -188,7 +217,14 @@ mod tests {
     fn finds_names_demonyms_and_aliases_in_three_languages() {
         assert_eq!(
             countries("Bolivian police and the U.S. met in Perú; los peruanos y EE.UU. también, e o Brasil."),
-            pairs(&[("Bolivian", "iso:BO"), ("U.S.", "iso:US"), ("Perú", "iso:PE"), ("peruanos", "iso:PE"), ("EE.UU.", "iso:US"), ("Brasil", "iso:BR")])
+            pairs(&[
+                ("Bolivian", "iso:BO"),
+                ("U.S.", "iso:US"),
+                ("Perú", "iso:PE"),
+                ("peruanos", "iso:PE"),
+                ("EE.UU.", "iso:US"),
+                ("Brasil", "iso:BR")
+            ])
         );
     }
 

@@ -47,8 +47,16 @@ pub const AREA_UNITS: &[&str] = &["hectares", "hectare", "hectáreas", "hectáre
 pub const PERCENT_UNITS: &[&str] = &["%", "percent", "per cent", "por ciento", "por cento"];
 
 /// Currency symbols written before the number -> ISO 4217.
-pub const CURRENCY_SYMBOLS: &[(&str, &str)] =
-    &[("US$", "USD"), ("USD", "USD"), ("R$", "BRL"), ("$", "USD"), ("€", "EUR"), ("EUR", "EUR"), ("S/.", "PEN"), ("S/", "PEN")];
+pub const CURRENCY_SYMBOLS: &[(&str, &str)] = &[
+    ("US$", "USD"),
+    ("USD", "USD"),
+    ("R$", "BRL"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("EUR", "EUR"),
+    ("S/.", "PEN"),
+    ("S/", "PEN"),
+];
 
 /// Currency words written after the number -> ISO 4217 (or the word when the
 /// country is not known: "pesos").

@@ -16,7 +16,7 @@ pub fn parse_number(s: &str) -> Option<f64> {
             let repeated = s.matches(mark).count() > 1;
             let digits_after = s.len() - p - 1;
             let integer_part = &s[..p];
-            let groups_thousands = repeated || (digits_after == 3 && integer_part.trim_start_matches('0') != "");
+            let groups_thousands = repeated || (digits_after == 3 && !integer_part.trim_start_matches('0').is_empty());
             (!groups_thousands).then_some(p)
         }
     };
@@ -37,7 +37,8 @@ pub fn scale_factor(word: &str) -> Option<f64> {
     let word = word.trim().to_lowercase();
     Some(match word.as_str() {
         "thousand" | "mil" => 1e3,
-        "million" | "millions" | "millón" | "millon" | "millones" | "milhão" | "milhao" | "milhões" | "milhoes" | "m" | "mn" => 1e6,
+        "million" | "millions" | "millón" | "millon" | "millones" | "milhão" | "milhao" | "milhões" | "milhoes"
+        | "m" | "mn" => 1e6,
         "billion" | "billions" | "bn" | "mil millones" | "bilhão" | "bilhao" | "bilhões" | "bilhoes" => 1e9,
         _ => return None,
     })

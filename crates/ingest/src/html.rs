@@ -7,14 +7,38 @@ use crate::parse::parse_date;
 
 /// Subtrees that are never article text.
 const SKIPPED: &[&str] = &[
-    "nav", "aside", "footer", "script", "style", "noscript", "template", "form", "button", "svg", "iframe",
-    "select", "head",
+    "nav", "aside", "footer", "script", "style", "noscript", "template", "form", "button", "svg", "iframe", "select",
+    "head",
 ];
 
 /// Elements that end a paragraph of text.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
-    "blockquote", "pre", "table", "tr", "td", "th", "figcaption", "dd", "dt", "br", "hr",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "figcaption",
+    "dd",
+    "dt",
+    "br",
+    "hr",
 ];
 
 pub(crate) fn parse_html(source: &str) -> Document {
@@ -158,7 +182,9 @@ mod tests {
 
     #[test]
     fn falls_back_to_title_element_and_body_paragraphs() {
-        let doc = parse_html("<html><head><title> A  title </title></head><body><div>One</div><p>Two</p><footer>x</footer></body></html>");
+        let doc = parse_html(
+            "<html><head><title> A  title </title></head><body><div>One</div><p>Two</p><footer>x</footer></body></html>",
+        );
         assert_eq!(doc.title.as_deref(), Some("A title"));
         assert_eq!(doc.text, "One\n\nTwo");
         assert_eq!(doc.published, None);

@@ -31,9 +31,8 @@ pub fn parse_unit(unit: &RawUnit) -> Result<Document, Reject> {
     if looks_binary(&unit.bytes) {
         return Err(fail("binary data, not text: holds NUL or control bytes".into()));
     }
-    let text = std::str::from_utf8(&unit.bytes).map_err(|e| {
-        fail(format!("invalid UTF-8 at byte {}: re-encode the file as UTF-8", e.valid_up_to()))
-    })?;
+    let text = std::str::from_utf8(&unit.bytes)
+        .map_err(|e| fail(format!("invalid UTF-8 at byte {}: re-encode the file as UTF-8", e.valid_up_to())))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut doc = match unit.format {
         InputFormat::Text => Document { text: text.to_string(), ..Document::default() },
@@ -75,7 +74,8 @@ fn parse_json_line(line: &str) -> Result<Document, String> {
         }
         Ok(None)
     };
-    let text = string_field(&TEXT_FIELDS)?.ok_or_else(|| "no text: expected a \"text\", \"body\" or \"content\" field".to_string())?;
+    let text = string_field(&TEXT_FIELDS)?
+        .ok_or_else(|| "no text: expected a \"text\", \"body\" or \"content\" field".to_string())?;
     let published = string_field(&["published", "date"])?;
     Ok(Document {
         text,

@@ -84,7 +84,8 @@ impl Iterator for UnitReader {
             };
             match file.format {
                 InputFormat::JsonLines => {
-                    self.open_lines = Some(OpenLines { source: file.source, reader: Box::new(BufReader::new(reader)), line: 0 });
+                    self.open_lines =
+                        Some(OpenLines { source: file.source, reader: Box::new(BufReader::new(reader)), line: 0 });
                 }
                 InputFormat::Text | InputFormat::Html => {
                     let mut bytes = Vec::new();
@@ -137,7 +138,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let files = vec![
             file(dir.path(), "a.txt", b"hello", InputFormat::Text, false),
-            file(dir.path(), "b.jsonl.gz", &gzip(b"{\"text\":\"1\"}\n\n{\"text\":\"2\"}"), InputFormat::JsonLines, true),
+            file(
+                dir.path(),
+                "b.jsonl.gz",
+                &gzip(b"{\"text\":\"1\"}\n\n{\"text\":\"2\"}"),
+                InputFormat::JsonLines,
+                true,
+            ),
         ];
         let units: Vec<_> = UnitReader::new(files).map(Result::unwrap).collect();
         assert_eq!(units.len(), 3);

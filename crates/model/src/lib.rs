@@ -13,8 +13,8 @@ mod stage;
 
 pub use rows::{Amount, DocRows, Document, Event, Flow, Mention, Reject, Sentence};
 pub use schema::{
-    AMOUNTS, ColumnSchema, ColumnType, DOCUMENTS, ENTITY_STATS, EVENTS, FLOWS, MENTIONS,
-    PER_DOCUMENT_TABLES, REJECTS, Row, RowVisitor, SENTENCES, TableSchema, all_tables,
+    AMOUNTS, ColumnSchema, ColumnType, DOCUMENTS, ENTITY_STATS, EVENTS, FLOWS, MENTIONS, PER_DOCUMENT_TABLES, REJECTS,
+    Row, RowVisitor, SENTENCES, TableSchema, all_tables,
 };
 pub use stage::{DocumentStage, StageError};
 

@@ -12,11 +12,10 @@ use crimefacts_model::{CharIndex, Sentence};
 const ABBREVIATIONS: &[&str] = &[
     // titles and ranks
     "mr", "mrs", "ms", "dr", "drs", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "cpl", "pvt",
-    "gov", "sen", "rep", "pres", "supt", "insp", "det", "st", "jr", "sr", "sra", "srta", "sres", "dra", "lic",
-    "ing", "gral", "cnel", "tte", "sgto", "fr", "rev", "hon",
-    // references and numbers
-    "no", "nº", "nos", "núm", "num", "art", "arts", "vol", "pp", "pág", "fig", "approx", "aprox", "est", "etc",
-    "vs", "inc", "corp", "ltd", "cía", "dept", "depto", "av", "avda", "ed", "eds",
+    "gov", "sen", "rep", "pres", "supt", "insp", "det", "st", "jr", "sr", "sra", "srta", "sres", "dra", "lic", "ing",
+    "gral", "cnel", "tte", "sgto", "fr", "rev", "hon", // references and numbers
+    "no", "nº", "nos", "núm", "num", "art", "arts", "vol", "pp", "pág", "fig", "approx", "aprox", "est", "etc", "vs",
+    "inc", "corp", "ltd", "cía", "dept", "depto", "av", "avda", "ed", "eds",
     // months (English, Spanish, Portuguese)
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ene", "abr", "ago", "dic",
     "fev", "mai", "set", "out", "dez",
@@ -121,7 +120,10 @@ mod tests {
 
     #[test]
     fn never_crosses_a_line_break() {
-        assert_eq!(split("A headline\nBody starts here. Ends here\n\nNext"), ["A headline", "Body starts here.", "Ends here", "Next"]);
+        assert_eq!(
+            split("A headline\nBody starts here. Ends here\n\nNext"),
+            ["A headline", "Body starts here.", "Ends here", "Next"]
+        );
     }
 
     #[test]

@@ -34,8 +34,12 @@ impl Default for Options {
 
 impl PipelineConfig {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read pipeline file {}: pass an existing .toml such as pipelines/default.toml", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read pipeline file {}: pass an existing .toml such as pipelines/default.toml",
+                path.display()
+            )
+        })?;
         Self::parse(&text).with_context(|| format!("invalid pipeline file {}", path.display()))
     }
 

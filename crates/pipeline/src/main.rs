@@ -41,7 +41,11 @@ enum Command {
     /// List the stages and aggregates pipeline files can name.
     Stages,
     /// Print the data contract: every table with its columns and types.
-    Schema,
+    Schema {
+        /// Machine-readable output, for checks in other languages.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -72,7 +76,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Stages => {
-            println!("source:\n  {:<14} {}", "ingest", "txt, jsonl/ndjson, html files (optionally .gz) -> documents, rejects");
+            println!("source:\n  {:<14} {}", crimefacts_ingest::STAGE, crimefacts_ingest::DESCRIPTION);
             println!("per-document stages:");
             for entry in DOCUMENT_STAGES {
                 let stage = (entry.build)()?;
@@ -83,7 +87,23 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("  {:<14} {}", aggregate.schema.name, aggregate.describe);
             }
         }
-        Command::Schema => {
+        Command::Schema { json: true } => {
+            let tables: Vec<serde_json::Value> = all_tables()
+                .into_iter()
+                .map(|t| {
+                    let columns: Vec<serde_json::Value> = t
+                        .columns
+                        .iter()
+                        .map(|c| serde_json::json!({"name": c.name, "type": c.column_type.to_string(), "nullable": c.nullable}))
+                        .collect();
+                    serde_json::json!({"name": t.name, "row": t.row, "columns": columns})
+                })
+                .collect();
+            let contract =
+                serde_json::json!({"contract_version": crimefacts_model::CONTRACT_VERSION, "tables": tables});
+            println!("{}", serde_json::to_string_pretty(&contract)?);
+        }
+        Command::Schema { json: false } => {
             println!("crimefacts data contract v{}\n", crimefacts_model::CONTRACT_VERSION);
             for table in all_tables() {
                 println!("{table}");

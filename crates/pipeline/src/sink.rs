@@ -119,7 +119,12 @@ impl TableWriter {
 }
 
 /// Writes a whole frame (an aggregate) atomically, checking it against its schema.
-pub fn write_frame(dir: &Path, table: &TableSchema, frame: &mut DataFrame, meta: &FileMetadata) -> anyhow::Result<usize> {
+pub fn write_frame(
+    dir: &Path,
+    table: &TableSchema,
+    frame: &mut DataFrame,
+    meta: &FileMetadata,
+) -> anyhow::Result<usize> {
     check_frame(table, frame)?;
     let temp = temp_path(dir, table.name);
     let file = File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;

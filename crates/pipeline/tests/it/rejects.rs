@@ -11,7 +11,10 @@ fn bad_inputs_are_rejected_one_row_each_and_the_run_goes_on() {
     write("binary.txt", &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3, 0, 0]);
     write("latin1.txt", b"Se incaut\xf3 coca\xedna en Per\xfa.");
     write("empty.txt", b"");
-    write("mixed.jsonl", b"{\"text\": \"Police in Peru seized 2 tons of cocaine.\", \"title\": \"Good\"}\n{\"text\": oops}\n");
+    write(
+        "mixed.jsonl",
+        b"{\"text\": \"Police in Peru seized 2 tons of cocaine.\", \"title\": \"Good\"}\n{\"text\": oops}\n",
+    );
     write("corrupt.txt.gz", &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef]);
     write("good.txt", b"Bolivia seized 500 kilos of cocaine paste.");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

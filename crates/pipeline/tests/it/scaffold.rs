@@ -64,7 +64,8 @@ fn new_stage_writes_the_crate_and_one_line_in_each_registry() {
     let out = run(dir.path(), "cargo", &["test", "--offline", "-q", "-p", "crimefacts-demo_stage"]);
     assert!(out.contains("1 passed"), "{out}");
     // A second scaffold under the same name is refused.
-    let again = Command::new("bash").args(["scripts/new-stage.sh", "demo_stage"]).current_dir(dir.path()).output().unwrap();
+    let again =
+        Command::new("bash").args(["scripts/new-stage.sh", "demo_stage"]).current_dir(dir.path()).output().unwrap();
     assert!(!again.status.success());
 }
 
@@ -82,8 +83,11 @@ fn scaffolded_stage_runs_in_the_pipeline() {
     .unwrap();
     let stages = run(dir.path(), "cargo", &["run", "--offline", "-q", "-p", "crimefacts-pipeline", "--", "stages"]);
     assert!(stages.contains("demo_stage"), "{stages}");
-    let summary =
-        run(dir.path(), "cargo", &["run", "--offline", "-q", "-p", "crimefacts-pipeline", "--", "run", "pipelines/demo.toml", "--quiet"]);
+    let summary = run(
+        dir.path(),
+        "cargo",
+        &["run", "--offline", "-q", "-p", "crimefacts-pipeline", "--", "run", "pipelines/demo.toml", "--quiet"],
+    );
     assert!(summary.contains("5 documents") && summary.contains("0 rejects"), "{summary}");
     assert!(dir.path().join("out/mentions.parquet").exists());
 }

@@ -25,7 +25,12 @@ fn every_stage_on_every_seed() {
     let stages = build_stages(&default_config().stages).unwrap();
     for file in files {
         let stem = file.source.split('.').next().unwrap().to_string();
-        let unit = RawUnit { source: file.source.clone(), line: None, format: file.format, bytes: std::fs::read(&file.path).unwrap() };
+        let unit = RawUnit {
+            source: file.source.clone(),
+            line: None,
+            format: file.format,
+            bytes: std::fs::read(&file.path).unwrap(),
+        };
         let document = parse_unit(&unit).unwrap();
         let mut doc = DocRows::from_raw(document);
         settings(&file.path).bind(|| {

@@ -1,0 +1,65 @@
+# crimefacts recipes. Each is a thin wrapper over cargo or a committed script,
+# so CI (.ci/run) can call the same commands without `just`.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# The venv that holds pyarrow, polars and duckdb for checks and scoring.
+venv := ".venv"
+python := venv / "bin/python"
+
+_default:
+    @just --list -u
+
+# Run the default pipeline (seeds/ -> out/) with a release build.
+pipeline *ARGS:
+    cargo run --release --locked -p crimefacts-pipeline -- run pipelines/default.toml {{ARGS}}
+
+# Run any crimefacts command with a release build, e.g. `just run stages`.
+run *ARGS:
+    cargo run --release --locked -p crimefacts-pipeline -- {{ARGS}}
+
+# Run every test of the workspace (unit, snapshot, end to end).
+test *ARGS:
+    cargo test --workspace --locked {{ARGS}}
+
+# Rewrite snapshots that changed, then show the diff: read all of it before committing.
+snapshots:
+    INSTA_UPDATE=always cargo test --workspace --locked || true
+    git status --short snapshots/
+    git diff --stat snapshots/
+
+# Throughput on a corpus of MB megabytes made by cycling seeds/ (release build).
+bench MB="20" THREADS="0":
+    cargo build --release --locked -p crimefacts-pipeline
+    python3 scripts/bench.py --mb {{MB}} --threads {{THREADS}}
+
+# Score out/ against the gold annotations of the seeds.
+eval: _venv
+    {{python}} ../shared/gold/score.py out ../shared/gold/seeds
+
+# Check with pyarrow that every table in DIR reads back with the contract's types.
+check-tables DIR="out": _venv
+    cargo run --release --locked -q -p crimefacts-pipeline -- schema --json > target/contract.json
+    {{python}} scripts/check_tables.py {{DIR}} target/contract.json
+
+# What CI runs: formatting, lints with warnings denied, every test.
+ready:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --locked -- -D warnings
+    cargo test --workspace --locked
+
+# Format the workspace.
+fmt:
+    cargo fmt --all
+
+# Scaffold a per-document stage crate and register it: `just new-stage NAME`.
+new-stage NAME:
+    bash scripts/new-stage.sh {{NAME}}
+
+# Rebuild crates/extract/data/countries.tsv from its pinned source package.
+data-countries:
+    python3 scripts/build_countries.py
+
+_venv:
+    test -x {{python}} || python3 -m venv {{venv}}
+    {{python}} -c 'import pyarrow, polars, duckdb' 2>/dev/null || {{python}} -m pip install -q -r scripts/requirements.txt
