@@ -7,3 +7,4 @@ mod render;
 mod scaffold;
 mod snapshots;
 mod support;
+mod tidy;
