@@ -138,6 +138,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     remove_stale_temp_files(&output)?;
 
     let (files, discovery_rejects) = discover(&config.input)?;
+    tracing::info!(files = files.len(), unsupported = discovery_rejects.len(), input = %config.input, "discovered input");
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
     let progress = progress_bar(options.progress, total_bytes);
 
@@ -178,6 +179,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             }
         }
         summary.input_bytes += batch_bytes;
+        tracing::debug!(documents = summary.documents, bytes = summary.input_bytes, "batch written");
         progress.inc(batch_bytes);
     }
     writers.finish(&mut summary.rows)?;
@@ -190,6 +192,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             .install(|| (aggregate.build)(&tables).and_then(|lazy| lazy.collect()))
             .with_context(|| format!("cannot compute aggregate {name}"))?;
         let rows = write_frame(&output, aggregate.schema, &mut frame, &meta)?;
+        tracing::info!(table = name, rows, "aggregate written");
         summary.rows.insert(name, rows);
     }
     summary.seconds = started.elapsed().as_secs_f64();
