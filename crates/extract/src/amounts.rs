@@ -85,18 +85,17 @@ impl AmountFinder {
                 continue;
             }
             let Some(value) = scaled(&c["num"], c.name("scale").map(|m| m.as_str())) else { continue };
-            let found_one = if let Some(&(_, unit, kg)) = MASS_UNITS.iter().find(|u| u.0 == unit_text) {
-                Found::new(whole.start(), whole.end(), "mass", value, unit, Some(value * kg), "kg")
-            } else if AREA_UNITS.contains(&unit_text.as_str()) {
-                Found::new(whole.start(), whole.end(), "area", value, "ha", Some(value), "ha")
-            } else {
-                Found::new(whole.start(), whole.end(), "percent", value, "%", Some(value), "%")
+            let (kind, unit, value_norm, unit_norm) = match MASS_UNITS.iter().find(|u| u.0 == unit_text) {
+                Some(&(_, unit, kg)) => ("mass", unit, value * kg, "kg"),
+                None if AREA_UNITS.contains(&unit_text.as_str()) => ("area", "ha", value, "ha"),
+                None => ("percent", "%", value, "%"),
             };
-            found.push(found_one);
+            let (start, end, value_norm) = (whole.start(), whole.end(), Some(value_norm));
+            found.push(Found { start, end, kind, value, unit, value_norm, unit_norm });
         }
         for c in self.money_prefixed.captures_iter(text).chain(self.money_suffixed.captures_iter(text)) {
             let whole = c.get(0).expect("match");
-            if !starts_clean(text, whole.start()) || !is_word_end(text, whole.end()) {
+            if !is_word(text, whole.start(), whole.end()) {
                 continue;
             }
             let Some(value) = scaled(&c["num"], c.name("scale").map(|m| m.as_str())) else { continue };
@@ -109,7 +108,8 @@ impl AmountFinder {
             // Only dollars are normalized for now: other currencies need a
             // committed table of exchange rates (see README).
             let usd = (code == "USD").then_some(value);
-            found.push(Found::new(whole.start(), whole.end(), "money", value, code, usd, "USD"));
+            let (start, end) = (whole.start(), whole.end());
+            found.push(Found { start, end, kind: "money", value, unit: code, value_norm: usd, unit_norm: "USD" });
         }
 
         // Overlaps (a money pattern and a measure over one number): keep the
@@ -184,35 +184,12 @@ struct Found {
     unit_norm: &'static str,
 }
 
-impl Found {
-    fn new(
-        start: usize,
-        end: usize,
-        kind: &'static str,
-        value: f64,
-        unit: &'static str,
-        value_norm: Option<f64>,
-        unit_norm: &'static str,
-    ) -> Self {
-        Self { start, end, kind, value, unit, value_norm, unit_norm }
-    }
-}
-
 fn scaled(number: &str, scale: Option<&str>) -> Option<f64> {
     let factor = match scale {
         Some(word) => scale_factor(word)?,
         None => 1.0,
     };
     Some(parse_number(number)? * factor)
-}
-
-/// A number glued to a letter or digit before it ("A4", "x$5") is not an amount.
-fn starts_clean(text: &str, start: usize) -> bool {
-    !text[..start].chars().next_back().is_some_and(char::is_alphanumeric)
-}
-
-fn is_word_end(text: &str, end: usize) -> bool {
-    !text[end..].chars().next().is_some_and(char::is_alphanumeric)
 }
 
 fn sentence_bytes(doc: &DocRows, view: &TextView<'_>, index: i64) -> (usize, usize) {

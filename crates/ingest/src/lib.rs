@@ -23,7 +23,8 @@ use crimefacts_model::Reject;
 pub const STAGE: &str = "ingest";
 
 /// One line for `crimefacts stages`.
-pub const DESCRIPTION: &str = "txt, jsonl/ndjson and html files, optionally .gz -> documents; unreadable input -> rejects";
+pub const DESCRIPTION: &str =
+    "txt, jsonl/ndjson and html files, optionally .gz -> documents; unreadable input -> rejects";
 
 pub(crate) fn reject(source: &str, line: Option<i64>, reason: impl Into<String>) -> Reject {
     Reject { source: source.to_string(), line, stage: STAGE.to_string(), reason: reason.into() }

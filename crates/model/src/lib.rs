@@ -76,4 +76,21 @@ mod tests {
         let dash = text.find('—').unwrap();
         assert_eq!(index.chars(dash), 5);
     }
+
+    #[test]
+    fn sentence_at_finds_the_sentence_holding_an_offset() {
+        let sentence = |n: i64, start: i64, end: i64| Sentence {
+            doc_id: "d".into(),
+            sentence: n,
+            start,
+            end,
+            text: String::new(),
+        };
+        let doc = DocRows { sentences: vec![sentence(0, 0, 10), sentence(1, 12, 20)], ..DocRows::default() };
+        let cases = [(0, 0), (9, 0), (11, 0), (12, 1), (19, 1), (25, 1)];
+        for (offset, want) in cases {
+            assert_eq!(doc.sentence_at(offset), want, "offset {offset}");
+        }
+        assert_eq!(DocRows::default().sentence_at(3), 0);
+    }
 }

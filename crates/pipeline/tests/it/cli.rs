@@ -20,6 +20,11 @@ fn schema_prints_every_table_and_column() {
         }
     }
     assert!(text.contains("published        Date32"));
+
+    let json: serde_json::Value = serde_json::from_slice(&crimefacts(&["schema", "--json"]).stdout).unwrap();
+    let documents = &json["tables"][0];
+    assert_eq!(documents["name"], "documents");
+    assert_eq!(documents["columns"][0], serde_json::json!({"name": "doc_id", "type": "Utf8", "nullable": false}));
 }
 
 #[test]
