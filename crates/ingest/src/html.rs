@@ -81,17 +81,42 @@ pub(crate) fn parse_html(source: &str) -> Document {
     }
 }
 
-/// Text of the first `<article>`, else `<main>`, else `<body>`, one paragraph per
-/// block element, without navigation, asides, footers, scripts or styles.
+/// Text of the first `<article>`, else `<main>`, else the container holding the
+/// most paragraph text, else `<body>`; one paragraph per block element, without
+/// navigation, asides, footers, scripts or styles.
 fn body_text(page: &Html) -> String {
-    let root = ["article", "main", "body"].iter().find_map(|css| {
+    let first = |css: &str| {
         let selector = Selector::parse(css).expect("static selector");
         page.select(&selector).next()
-    });
-    let root = root.unwrap_or_else(|| page.root_element());
+    };
+    let root = first("article")
+        .or_else(|| first("main"))
+        .or_else(|| densest_container(page))
+        .or_else(|| first("body"))
+        .unwrap_or_else(|| page.root_element());
     let mut out = TextCollector::default();
     out.walk(root);
     out.finish()
+}
+
+/// The `div` or `section` whose own `<p>` children hold the most text: on pages
+/// without `<article>` or `<main>`, that is where the story is.
+fn densest_container(page: &Html) -> Option<ElementRef<'_>> {
+    let containers = Selector::parse("div, section").expect("static selector");
+    page.select(&containers)
+        .filter(|el| !el.ancestors().filter_map(ElementRef::wrap).any(|a| SKIPPED.contains(&a.value().name())))
+        .map(|el| {
+            let paragraph_chars: usize = el
+                .children()
+                .filter_map(ElementRef::wrap)
+                .filter(|child| child.value().name() == "p")
+                .map(|p| p.text().map(str::len).sum::<usize>())
+                .sum();
+            (paragraph_chars, el)
+        })
+        .filter(|(chars, _)| *chars >= 200)
+        .max_by_key(|(chars, _)| *chars)
+        .map(|(_, el)| el)
 }
 
 #[derive(Default)]
@@ -178,6 +203,17 @@ mod tests {
         assert_eq!(doc.author.as_deref(), Some("Marguerite Cawley"));
         assert_eq!(doc.publisher.as_deref(), Some("InSight Crime"));
         assert_eq!(doc.text, "Peru Cocaine Clans\n\nBolivia is now home to 20 drug clans.\n\nA kilo costs $1,500.");
+    }
+
+    #[test]
+    fn without_article_or_main_the_densest_paragraph_container_is_the_body() {
+        let story = "<p>Police in Peru seized two tons of cocaine hidden in a shipment of asparagus bound for Rotterdam, prosecutors said.</p><p>The seizure is the largest this year at the port of Callao, where traffickers often hide drugs in fruit containers.</p>";
+        let page = format!(
+            "<html><body><div id='menu'><p>Home</p><p>World</p></div><div class='content'><h2>Headline</h2>{story}</div><div class='sidebar'><p>Most read: a short teaser.</p></div></body></html>"
+        );
+        let doc = parse_html(&page);
+        assert!(doc.text.starts_with("Headline\n\nPolice in Peru seized"), "{}", doc.text);
+        assert!(!doc.text.contains("Most read") && !doc.text.contains("World"));
     }
 
     #[test]

@@ -11,12 +11,12 @@ mod rows;
 mod schema;
 mod stage;
 
-pub use rows::{Amount, DocRows, Document, Event, Flow, Mention, Reject, Sentence};
+pub use rows::{Amount, Boilerplate, DocRows, Document, Event, Flow, Mention, Reject, Sentence};
 pub use schema::{
-    AMOUNTS, ColumnSchema, ColumnType, DOCUMENTS, ENTITY_STATS, EVENTS, FLOWS, MENTIONS, PER_DOCUMENT_TABLES, REJECTS,
-    Row, RowVisitor, SENTENCES, TableSchema, all_tables,
+    AMOUNTS, BOILERPLATE, ColumnSchema, ColumnType, DOCUMENTS, ENTITY_STATS, EVENTS, FLOWS, MENTIONS,
+    PER_DOCUMENT_TABLES, REJECTS, Row, RowVisitor, SENTENCES, TableSchema, all_tables,
 };
-pub use stage::{DocumentStage, StageError};
+pub use stage::{CorpusSummary, DocumentStage, StageError, StageOptions};
 
 /// Version of the data contract in `DESIGN.md`; written into every Parquet file.
 pub const CONTRACT_VERSION: &str = "1";

@@ -23,6 +23,8 @@ pub struct Document {
     /// Code points of `text`.
     pub body_chars: i64,
     pub duplicate_of: Option<String>,
+    /// How sure the language detector is of `language`, 0..1.
+    pub language_confidence: Option<f64>,
     /// Line of the source file for line-oriented formats (jsonl), 1-based.
     pub line: Option<i64>,
     pub url: Option<String>,
@@ -115,6 +117,17 @@ pub struct Reject {
     pub reason: String,
 }
 
+/// A span of the raw text that normalization left out of the body, and why.
+/// `start`/`end` are code points into the raw text as read from the input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Boilerplate {
+    pub doc_id: String,
+    pub start: i64,
+    pub end: i64,
+    pub text: String,
+    pub reason: String,
+}
+
 /// Everything known about one document while it moves through the per-document
 /// stages. A stage reads what earlier stages wrote and appends its own rows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -128,6 +141,7 @@ pub struct DocRows {
     pub amounts: Vec<Amount>,
     pub events: Vec<Event>,
     pub flows: Vec<Flow>,
+    pub boilerplate: Vec<Boilerplate>,
 }
 
 impl DocRows {

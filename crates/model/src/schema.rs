@@ -8,7 +8,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::rows::{Amount, Document, Event, Flow, Mention, Reject, Sentence};
+use crate::rows::{Amount, Boilerplate, Document, Event, Flow, Mention, Reject, Sentence};
 
 /// Arrow/Parquet logical type of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +95,7 @@ pub static DOCUMENTS: TableSchema = TableSchema {
         col("raw_chars", Int64, "code points of the raw input text"),
         col("body_chars", Int64, "code points of text"),
         opt("duplicate_of", Utf8, "doc_id of the first copy of a near-duplicate"),
+        opt("language_confidence", Float64, "confidence of the language detector, 0..1"),
         opt("line", Int64, "1-based line in the source file (jsonl)"),
         opt("url", Utf8, "article URL when the input gives one"),
     ],
@@ -199,6 +200,18 @@ pub static REJECTS: TableSchema = TableSchema {
     ],
 };
 
+pub static BOILERPLATE: TableSchema = TableSchema {
+    name: "boilerplate",
+    row: "one span of the raw text left out of the body (site chrome), and why",
+    columns: &[
+        col("doc_id", Utf8, "document"),
+        col("start", Int64, "code-point offset into the raw input text"),
+        col("end", Int64, "code-point offset, exclusive"),
+        col("text", Utf8, "the removed text"),
+        col("reason", Utf8, "why it is not article text"),
+    ],
+};
+
 pub static ENTITY_STATS: TableSchema = TableSchema {
     name: "entity_stats",
     row: "one entity across the corpus",
@@ -214,8 +227,8 @@ pub static ENTITY_STATS: TableSchema = TableSchema {
 };
 
 /// The per-document tables, in the order the runner writes them.
-pub static PER_DOCUMENT_TABLES: [&TableSchema; 7] =
-    [&DOCUMENTS, &SENTENCES, &MENTIONS, &AMOUNTS, &EVENTS, &FLOWS, &REJECTS];
+pub static PER_DOCUMENT_TABLES: [&TableSchema; 8] =
+    [&DOCUMENTS, &SENTENCES, &MENTIONS, &AMOUNTS, &EVENTS, &FLOWS, &REJECTS, &BOILERPLATE];
 
 /// Every table of the contract, per-document ones first.
 pub fn all_tables() -> Vec<&'static TableSchema> {
@@ -256,6 +269,7 @@ impl Row for Document {
         v.int64(Some(self.raw_chars));
         v.int64(Some(self.body_chars));
         v.utf8(self.duplicate_of.as_deref());
+        v.float64(self.language_confidence);
         v.int64(self.line);
         v.utf8(self.url.as_deref());
     }
@@ -341,6 +355,17 @@ impl Row for Flow {
         v.utf8(self.drug.as_deref());
         v.utf8(self.mode.as_deref());
         v.float64(self.share_percent);
+    }
+}
+
+impl Row for Boilerplate {
+    const SCHEMA: &'static TableSchema = &BOILERPLATE;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.doc_id));
+        v.int64(Some(self.start));
+        v.int64(Some(self.end));
+        v.utf8(Some(&self.text));
+        v.utf8(Some(&self.reason));
     }
 }
 
@@ -455,6 +480,7 @@ mod tests {
             share_percent: None,
         });
         check_row(&Reject { source: s(), line: None, stage: s(), reason: s() });
+        check_row(&Boilerplate { doc_id: s(), start: 0, end: 0, text: s(), reason: s() });
     }
 
     #[test]
@@ -536,6 +562,7 @@ mod tests {
             ),
             (&FLOWS, &["doc_id", "sentence", "origin", "destination", "drug", "mode", "share_percent"]),
             (&REJECTS, &["source", "line", "stage", "reason"]),
+            (&BOILERPLATE, &["doc_id", "start", "end", "text", "reason"]),
             (
                 &ENTITY_STATS,
                 &[

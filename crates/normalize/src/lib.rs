@@ -1,24 +1,93 @@
-//! Normalize owns `documents.text` and `sentences`: it turns the raw text that
-//! ingest read into the normalized body (Unicode NFC, one kind of line ending and
-//! space, no invisible characters, paragraphs separated by one blank line) and
-//! splits that body into sentences with code-point offsets.
+//! Normalize owns `documents.text` and what is read off the page around it: it
+//! turns the raw text that ingest read into the article body (Unicode NFC, one
+//! kind of line ending and space, site chrome removed and recorded in the
+//! `boilerplate` table), reads the metadata (title, author, date, dateline,
+//! publisher), detects the language, marks near-duplicates, and splits the body
+//! into sentences with code-point offsets.
 //!
-//! Every later offset points into the body this crate writes, so its output is the
-//! ground truth for all other stages. It depends on `model` only, and never looks
-//! at other documents: corpus-level work (duplicates, repeated chrome) needs a
-//! whole-stream stage.
+//! Every later offset points into the body this crate writes. It depends on
+//! `model` only. What needs the whole corpus (lines that recur across a site's
+//! pages, earlier copies of a story) it learns in the runner's corpus pass, with
+//! memory bounded by the number of distinct lines kept and of originals indexed.
 
+mod boilerplate;
+mod dates;
+mod dedup;
+mod features;
+mod language;
+mod metadata;
 mod sentences;
 mod text;
 
-use crimefacts_model::{DocRows, DocumentStage, StageError};
+use std::collections::HashMap;
 
+use crimefacts_model::{Boilerplate, CorpusSummary, DocRows, DocumentStage, StageError, StageOptions};
+
+pub use dates::find_date;
+pub use dedup::{DuplicateIndex, THRESHOLD as DUPLICATE_THRESHOLD, fingerprint};
 pub use sentences::split_sentences;
 pub use text::normalize_text;
 
+use crate::boilerplate::{Verdict, classify};
+use crate::dedup::{Fingerprint, stable_hash};
+use crate::features::LineFeatures;
+use crate::metadata::Publishers;
+use crate::text::{Line, join_lines, split_lines};
+
+/// Distinct (site, line) counts kept before rare lines are pruned.
+const MAX_COUNTED_LINES: usize = 2_000_000;
+
 /// The `normalize` stage.
-#[derive(Debug, Default)]
-pub struct Normalize;
+pub struct Normalize {
+    publishers: Publishers,
+    default_publisher: Option<String>,
+    line_counts: LineCounts,
+    duplicates: DuplicateIndex,
+    duplicate_of: HashMap<String, String>,
+}
+
+impl Normalize {
+    /// Options: `publisher`, the publisher of documents that name none.
+    pub fn new(options: &StageOptions) -> Result<Self, StageError> {
+        Ok(Self {
+            publishers: Publishers::load(),
+            default_publisher: options.get("publisher").cloned().filter(|p| !p.trim().is_empty()),
+            line_counts: LineCounts::default(),
+            duplicates: DuplicateIndex::default(),
+            duplicate_of: HashMap::new(),
+        })
+    }
+}
+
+/// What one document contributes to the corpus pass.
+struct Summary {
+    line_keys: Vec<u64>,
+    fingerprint: Fingerprint,
+}
+
+/// Lines are counted per site: the publisher when ingest knows it, else the
+/// folder the file is in.
+fn site_of(doc: &DocRows) -> String {
+    match &doc.document.publisher {
+        Some(p) => p.to_lowercase(),
+        None => doc.document.source.rsplit_once('/').map_or(String::new(), |(dir, _)| dir.to_string()),
+    }
+}
+
+fn line_key(site: &str, line: &str) -> u64 {
+    stable_hash(format!("{site}\u{0}{}", line.to_lowercase()).as_bytes())
+}
+
+/// The text duplicate detection compares: prose lines only, so that two copies
+/// of a story with different chrome or headlines still match.
+fn comparable_text(lines: &[Line], features: &[LineFeatures]) -> String {
+    let prose: Vec<&str> = lines.iter().zip(features).filter(|(_, f)| f.prose).map(|(l, _)| l.text.as_str()).collect();
+    if prose.is_empty() {
+        lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
+    } else {
+        prose.join("\n")
+    }
+}
 
 impl DocumentStage for Normalize {
     fn name(&self) -> &'static str {
@@ -26,19 +95,139 @@ impl DocumentStage for Normalize {
     }
 
     fn describe(&self) -> &'static str {
-        "Unicode NFC, whitespace and line endings, sentences with code-point offsets"
+        "NFC and whitespace, site chrome removed (boilerplate), metadata, language, near-duplicates, sentences"
+    }
+
+    fn needs_corpus_pass(&self) -> bool {
+        true
+    }
+
+    fn summarize(&self, doc: &DocRows) -> CorpusSummary {
+        let lines = split_lines(&doc.raw_text);
+        let features: Vec<LineFeatures> = lines.iter().map(|l| LineFeatures::of(&l.text, None)).collect();
+        let site = site_of(doc);
+        let mut line_keys: Vec<u64> = lines.iter().map(|l| line_key(&site, &l.text)).collect();
+        line_keys.sort_unstable();
+        line_keys.dedup();
+        Some(Box::new(Summary { line_keys, fingerprint: fingerprint(&comparable_text(&lines, &features)) }))
+    }
+
+    fn absorb(&mut self, doc: &DocRows, summary: CorpusSummary) {
+        let Some(summary) = summary.and_then(|s| s.downcast::<Summary>().ok()) else { return };
+        match self.duplicates.check_and_insert(&doc.document.doc_id, &summary.fingerprint) {
+            // A copy's lines would make its own paragraphs look like site chrome.
+            Some(original) => {
+                self.duplicate_of.insert(doc.document.doc_id.clone(), original);
+            }
+            None => self.line_counts.add(&summary.line_keys),
+        }
     }
 
     fn process(&self, doc: &mut DocRows) -> Result<(), StageError> {
-        let body = normalize_text(&doc.raw_text);
+        let lines = split_lines(&doc.raw_text);
+        let features: Vec<LineFeatures> = lines.iter().map(|l| LineFeatures::of(&l.text, None)).collect();
+        let site = site_of(doc);
+        let repeats: Vec<u32> = lines.iter().map(|l| self.line_counts.get(line_key(&site, &l.text))).collect();
+        let verdicts = classify(&features, &repeats);
+
+        let body = join_lines(lines.iter().enumerate().filter(|(i, _)| verdicts[*i].is_none()).scan(
+            None::<usize>,
+            |previous, (i, line)| {
+                // A removed line between two kept ones separates paragraphs.
+                let paragraph = line.after_blank || previous.is_some_and(|p| p + 1 != i);
+                *previous = Some(i);
+                Some((line, paragraph))
+            },
+        ));
         if body.is_empty() {
             return Err(StageError("no text left after normalization".into()));
         }
-        doc.document.body_chars = body.chars().count() as i64;
-        doc.sentences = split_sentences(&doc.document.doc_id, &body);
-        doc.document.text = body;
+
+        let meta = metadata::extract(&lines, &features, &verdicts, &self.publishers);
+        let d = &mut doc.document;
+        d.title = d.title.take().or(meta.title);
+        d.author = d.author.take().or(meta.author);
+        d.published = d.published.or(meta.published);
+        d.dateline = d.dateline.take().or(meta.dateline);
+        let from_url = d.url.as_deref().and_then(|u| self.publishers.publisher_of_url(u));
+        d.publisher = d.publisher.take().or(from_url).or(meta.publisher).or_else(|| self.default_publisher.clone());
+        if let Some((code, confidence)) = language::detect(&body) {
+            d.language = Some(code.to_string());
+            d.language_confidence = Some(confidence);
+        }
+        d.duplicate_of = self.duplicate_of.get(&d.doc_id).cloned();
+        d.body_chars = body.chars().count() as i64;
+        doc.boilerplate = boilerplate_rows(&d.doc_id, &doc.raw_text, &lines, &verdicts);
+        doc.sentences = split_sentences(&d.doc_id, &body);
+        d.text = body;
         Ok(())
     }
+}
+
+/// One row per run of consecutive removed lines with the same reason, with its
+/// code-point span in the raw text.
+fn boilerplate_rows(doc_id: &str, raw: &str, lines: &[Line], verdicts: &[Verdict]) -> Vec<Boilerplate> {
+    let mut rows: Vec<Boilerplate> = Vec::new();
+    let mut raw_bytes: Option<Vec<usize>> = None;
+    let mut previous_removed = false;
+    for (line, verdict) in lines.iter().zip(verdicts) {
+        let Some(reason) = verdict else {
+            previous_removed = false;
+            continue;
+        };
+        let bytes = raw_bytes
+            .get_or_insert_with(|| raw.char_indices().map(|(b, _)| b).chain(std::iter::once(raw.len())).collect());
+        match rows.last_mut() {
+            Some(last) if previous_removed && last.reason == *reason => last.end = line.raw_end,
+            _ => rows.push(Boilerplate {
+                doc_id: doc_id.to_string(),
+                start: line.raw_start,
+                end: line.raw_end,
+                text: String::new(),
+                reason: reason.to_string(),
+            }),
+        }
+        previous_removed = true;
+        let last = rows.last_mut().expect("pushed");
+        last.text = raw[bytes[last.start as usize]..bytes[last.end as usize]].to_string();
+    }
+    rows
+}
+
+/// How many documents of a site hold each line. Bounded: when the table grows
+/// past its limit, lines seen once are forgotten (lossy counting); chrome recurs
+/// on most pages of a site, so it survives, and a forgotten line can only be
+/// kept in a body, never wrongly removed.
+#[derive(Default)]
+struct LineCounts {
+    counts: HashMap<u64, u32>,
+}
+
+impl LineCounts {
+    fn add(&mut self, keys: &[u64]) {
+        for &key in keys {
+            *self.counts.entry(key).or_default() += 1;
+        }
+        if self.counts.len() > MAX_COUNTED_LINES {
+            let mut floor = 1;
+            while self.counts.len() > MAX_COUNTED_LINES / 2 {
+                self.counts.retain(|_, c| *c > floor);
+                floor += 1;
+            }
+        }
+    }
+
+    /// Documents holding the line; 1 when the corpus pass did not see it.
+    fn get(&self, key: u64) -> u32 {
+        self.counts.get(&key).copied().unwrap_or(1).max(1)
+    }
+}
+
+/// Whether `text[start..end]` is a whole word: no letter or digit touches it.
+pub(crate) fn is_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
 #[cfg(test)]
@@ -47,21 +236,161 @@ mod tests {
 
     use super::*;
 
+    fn stage() -> Normalize {
+        Normalize::new(&StageOptions::new()).unwrap()
+    }
+
+    fn doc(id: &str, source: &str, raw: &str) -> DocRows {
+        DocRows::from_raw(Document {
+            doc_id: id.into(),
+            source: source.into(),
+            text: raw.into(),
+            ..Document::default()
+        })
+    }
+
     #[test]
     fn stage_rewrites_text_and_adds_sentences() {
-        let raw = "Título\r\n\r\n\r\nPolice seized 7.4 tons.  It was a record.\r\n";
-        let mut doc = DocRows::from_raw(Document { doc_id: "d".into(), text: raw.into(), ..Document::default() });
-        Normalize.process(&mut doc).unwrap();
-        assert_eq!(doc.document.text, "Título\n\nPolice seized 7.4 tons. It was a record.");
-        assert_eq!(doc.raw_text, raw);
-        assert_eq!(doc.document.body_chars, 48);
-        let texts: Vec<_> = doc.sentences.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(texts, ["Título", "Police seized 7.4 tons.", "It was a record."]);
+        let raw = "Police seized 7.4 tons in   Perú.\r\n\r\n\r\nIt was a record, the police said.\r\nNo one was arrested.\r\n";
+        let mut d = doc("d", "a.txt", raw);
+        stage().process(&mut d).unwrap();
+        assert_eq!(
+            d.document.text,
+            "Police seized 7.4 tons in Perú.\n\nIt was a record, the police said.\nNo one was arrested."
+        );
+        assert_eq!(d.raw_text, raw);
+        assert_eq!(d.document.body_chars, 87);
+        let texts: Vec<_> = d.sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["Police seized 7.4 tons in Perú.", "It was a record, the police said.", "No one was arrested."]
+        );
     }
 
     #[test]
     fn whitespace_only_text_is_an_error() {
-        let mut doc = DocRows::from_raw(Document { text: "\u{200b} \n".into(), ..Document::default() });
-        assert!(Normalize.process(&mut doc).is_err());
+        let mut d = doc("d", "a.txt", "\u{200b} \n");
+        assert!(stage().process(&mut d).is_err());
+    }
+
+    const PAGE: &str = "Andes Ledger › World › Smugglers Shift Routes Through the Pacific Coast\n\nSmugglers Shift Routes Through the Pacific Coast\n\nBy Tomás Ferreira\n3 March 2021\n\nFacebook Twitter WhatsApp Email\n\nFishing boats have replaced small planes as the favorite way to move cocaine out of the region, according to navy officials who spoke on Tuesday.\n\nThe navy said it had intercepted 14 vessels since January, most of them carrying fuel for semi-submersibles.\n\nAnalysts say the shift follows a crackdown on clandestine airstrips, which pushed traffickers to the sea.\n\nShare this article\n\nRelated stories\n\nPeru's Coca Crop Hits Record High\n\nSupport the Andes Ledger today.";
+
+    #[test]
+    fn removed_chrome_is_auditable_against_the_raw_text() {
+        let mut d = doc("d", "site/a.txt", PAGE);
+        let normalize = stage();
+        normalize.process(&mut d).unwrap();
+        assert!(d.document.text.starts_with("Fishing boats have replaced"));
+        assert!(d.document.text.ends_with("pushed traffickers to the sea."));
+        assert_eq!(d.document.title.as_deref(), Some("Smugglers Shift Routes Through the Pacific Coast"));
+        assert_eq!(d.document.author.as_deref(), Some("Tomás Ferreira"));
+        assert_eq!(d.document.published.map(|p| p.to_string()).as_deref(), Some("2021-03-03"));
+        assert_eq!(d.document.language.as_deref(), Some("en"));
+        let raw: Vec<char> = PAGE.chars().collect();
+        for row in &d.boilerplate {
+            let span: String = raw[row.start as usize..row.end as usize].iter().collect();
+            assert_eq!(span, row.text);
+        }
+        let reasons: Vec<&str> = d.boilerplate.iter().map(|b| b.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "page header before the article",
+                "byline",
+                "date line",
+                "share widget",
+                "share widget: end of article",
+                "after the end of the article"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_spanish_page_from_an_unseen_site() {
+        let page = "Portada | Nacionales | Sucesos\n\nCapturan en Cochabamba a presunto jefe de un clan narco\n\nPor Ana Mamani Quispe\n14 de marzo de 2019\n\nCompartir: Facebook Twitter WhatsApp\n\nCOCHABAMBA (ABI) — La Fuerza Especial de Lucha Contra el Narcotráfico capturó este jueves al presunto jefe de un clan familiar dedicado al acopio de pasta base.\n\nSegún el informe policial, el detenido tenía en su poder 120 kilos de cocaína y dos armas de fuego.\n\nLa investigación continúa.\n\nNoticias relacionadas\n\nIncautan 300 kilos de marihuana en el Chapare\n\nDestruyen fábrica de cocaína en Santa Cruz";
+        let mut d = doc("d", "site/a.txt", page);
+        stage().process(&mut d).unwrap();
+        let m = &d.document;
+        assert!(m.text.starts_with("COCHABAMBA (ABI) — La Fuerza Especial"), "{}", m.text);
+        assert!(m.text.ends_with("La investigación continúa."), "{}", m.text);
+        assert_eq!(m.title.as_deref(), Some("Capturan en Cochabamba a presunto jefe de un clan narco"));
+        assert_eq!(m.author.as_deref(), Some("Ana Mamani Quispe"));
+        assert_eq!(m.published.map(|p| p.to_string()).as_deref(), Some("2019-03-14"));
+        assert_eq!(m.dateline.as_deref(), Some("COCHABAMBA (ABI)"));
+        assert_eq!(m.language.as_deref(), Some("es"));
+    }
+
+    #[test]
+    fn a_portuguese_page_from_an_unseen_site() {
+        let page = "Início › Brasil › Segurança\n\nPF apreende duas toneladas de cocaína no porto de Santos\n\nPor João Carvalho\n22/07/2015 10h30\n\nA Polícia Federal apreendeu nesta terça-feira duas toneladas de cocaína escondidas em um carregamento de açúcar com destino à Europa.\n\nLeia também: PCC amplia rotas pelo Paraguai\n\nSegundo os investigadores, a droga pertencia a uma facção criminosa que atua no porto há anos.\n\nCompartilhe\n\nNotícias relacionadas\n\nPolícia prende suspeito de lavar dinheiro do tráfico";
+        let mut d = doc("d", "site/b.txt", page);
+        stage().process(&mut d).unwrap();
+        let m = &d.document;
+        assert!(m.text.starts_with("A Polícia Federal apreendeu"), "{}", m.text);
+        assert!(m.text.ends_with("atua no porto há anos."), "{}", m.text);
+        assert!(!m.text.contains("Leia também"));
+        assert_eq!(m.title.as_deref(), Some("PF apreende duas toneladas de cocaína no porto de Santos"));
+        assert_eq!(m.author.as_deref(), Some("João Carvalho"));
+        assert_eq!(m.published.map(|p| p.to_string()).as_deref(), Some("2015-07-22"));
+        assert_eq!(m.language.as_deref(), Some("pt"));
+    }
+
+    fn corpus_pass(stage: &mut Normalize, docs: &[DocRows]) {
+        for d in docs {
+            let summary = stage.summarize(d);
+            stage.absorb(d, summary);
+        }
+    }
+
+    #[test]
+    fn the_corpus_pass_finds_site_chrome_and_republished_copies() {
+        let story = |title: &str, body: &str| {
+            format!(
+                "{title}\n\nDonate to keep our reporting free.\n\n{body}\n\nOur newsroom\n\nA second paragraph that is long enough, with the usual function words in it, about {title}.\n\nOur newsroom"
+            )
+        };
+        let a = story(
+            "Navy Seizes Boats",
+            "The navy seized four boats carrying cocaine near the coast of Ecuador, officials said.",
+        );
+        let b = story(
+            "Police Find Lab",
+            "Police found a cocaine laboratory in the jungle near the border with Brazil, officials said.",
+        );
+        let c = story(
+            "Army Burns Coca",
+            "The army burned ten hectares of coca crops in the valley over the weekend, officials said.",
+        );
+        let republished = format!("NEW HEADLINE FOR THE SAME STORY\n\n{a}\n\nShare this");
+        let docs = [
+            doc("a", "site/a.txt", &a),
+            doc("b", "site/b.txt", &b),
+            doc("c", "site/c.txt", &c),
+            doc("r", "site/r.txt", &republished),
+        ];
+        let mut normalize = stage();
+        corpus_pass(&mut normalize, &docs);
+        let mut out = docs[1].clone();
+        normalize.process(&mut out).unwrap();
+        assert!(!out.document.text.contains("Our newsroom"), "{}", out.document.text);
+        assert!(out.document.text.contains("Police found a cocaine laboratory"));
+        assert_eq!(out.document.duplicate_of, None);
+        let mut copy = docs[3].clone();
+        normalize.process(&mut copy).unwrap();
+        assert_eq!(copy.document.duplicate_of.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn publisher_comes_from_the_url_then_the_page_then_the_default() {
+        let mut options = StageOptions::new();
+        options.insert("publisher".into(), "Default Daily".into());
+        let normalize = Normalize::new(&options).unwrap();
+        let mut d = doc("d", "a.jsonl", "Police seized two tons of cocaine in the port on Monday, officials said.");
+        d.document.url = Some("https://www.eltiempo.com/justicia/x".into());
+        normalize.process(&mut d).unwrap();
+        assert_eq!(d.document.publisher.as_deref(), Some("El Tiempo"));
+        let mut d = doc("d", "a.txt", "Police seized two tons of cocaine in the port on Monday, officials said.");
+        normalize.process(&mut d).unwrap();
+        assert_eq!(d.document.publisher.as_deref(), Some("Default Daily"));
     }
 }

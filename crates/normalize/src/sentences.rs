@@ -112,6 +112,15 @@ mod tests {
             ("He said: \"It is over.\" Then he left.", &["He said: \"It is over.\"", "Then he left."]),
             ("¿Quién manda? ¡Nadie sabe! Fin.", &["¿Quién manda?", "¡Nadie sabe!", "Fin."]),
             ("Prices rose... and fell.", &["Prices rose... and fell."]),
+            (
+                "El Sr. Pérez viajó a EE.UU. con el Dr. Ruiz. Nadie lo sabía.",
+                &["El Sr. Pérez viajó a EE.UU. con el Dr. Ruiz.", "Nadie lo sabía."],
+            ),
+            (
+                "O Gen. Silva disse: “Vamos vencer.” A PF confirmou.",
+                &["O Gen. Silva disse: “Vamos vencer.”", "A PF confirmou."],
+            ),
+            ("Col. John F. Kennedy Jr. arrived. He left.", &["Col. John F. Kennedy Jr. arrived.", "He left."]),
         ];
         for (text, want) in cases {
             assert_eq!(split(text), *want, "{text:?}");

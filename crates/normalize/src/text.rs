@@ -1,51 +1,100 @@
-//! Character-level normalization of a raw text into the body.
+//! Character-level cleaning, and splitting a raw text into lines that remember
+//! where they came from.
 
 use unicode_normalization::UnicodeNormalization;
 
-/// NFC; `\r\n`, `\r`, U+2028 and U+2029 become `\n`; every other space character
-/// becomes one ASCII space; zero-width characters and soft hyphens are dropped;
-/// lines are trimmed; runs of blank lines become one blank line (a paragraph
-/// break); leading and trailing blank lines go.
-pub fn normalize_text(raw: &str) -> String {
-    let mut unified = String::with_capacity(raw.len());
-    let mut chars = raw.nfc().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                unified.push('\n');
+/// One line of the raw text, cleaned, with its code-point span in the raw text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// Cleaned text: NFC, one space between words, no invisible characters.
+    pub text: String,
+    /// Code-point offsets of the line's content in the raw text.
+    pub raw_start: i64,
+    pub raw_end: i64,
+    /// A blank line (a paragraph break) precedes this line.
+    pub after_blank: bool,
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{0085}' | '\u{000b}' | '\u{000c}')
+}
+
+/// Splits `raw` into its non-blank lines. `\r\n`, `\r`, `\n`, U+2028 and U+2029
+/// all end a line.
+pub fn split_lines(raw: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut after_blank = false;
+    let mut chars_seen: i64 = 0;
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let end = rest.find(is_line_break).unwrap_or(rest.len());
+        let content = &rest[..end];
+        let content_chars = content.chars().count() as i64;
+        let text = clean_line(content);
+        if text.is_empty() {
+            after_blank = !lines.is_empty();
+        } else {
+            lines.push(Line { text, raw_start: chars_seen, raw_end: chars_seen + content_chars, after_blank });
+            after_blank = false;
+        }
+        chars_seen += content_chars;
+        rest = &rest[end..];
+        // One break, counting "\r\n" as one.
+        let mut breaks = rest.chars();
+        match breaks.next() {
+            Some('\r') if rest[1..].starts_with('\n') => {
+                rest = &rest[2..];
+                chars_seen += 2;
             }
-            '\n' | '\u{2028}' | '\u{2029}' | '\u{0085}' => unified.push('\n'),
-            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => {}
-            c if c.is_whitespace() || c.is_control() => unified.push(' '),
-            c => unified.push(c),
+            Some(c) => {
+                rest = &rest[c.len_utf8()..];
+                chars_seen += 1;
+            }
+            None => {}
         }
     }
+    lines
+}
 
-    let mut body = String::with_capacity(unified.len());
-    let mut pending_break = false;
-    for line in unified.split('\n') {
-        let mut words = line.split(' ').filter(|w| !w.is_empty()).peekable();
-        if words.peek().is_none() {
-            pending_break = !body.is_empty();
-            continue;
-        }
-        if !body.is_empty() {
-            body.push_str(if pending_break { "\n\n" } else { "\n" });
-        }
-        pending_break = false;
-        let mut first = true;
-        for word in words {
-            if !first {
-                body.push(' ');
+/// NFC; every space character becomes one ASCII space; zero-width characters and
+/// soft hyphens go; the ends are trimmed.
+pub fn clean_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut pending_space = false;
+    for c in line.nfc() {
+        match c {
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => {}
+            c if c.is_whitespace() || c.is_control() => pending_space = !out.is_empty(),
+            c => {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(c);
             }
-            body.push_str(word);
-            first = false;
         }
+    }
+    out
+}
+
+/// Joins kept lines into a body: a blank line between paragraphs, a single line
+/// break inside a block of consecutive lines.
+pub fn join_lines<'a>(lines: impl IntoIterator<Item = (&'a Line, bool)>) -> String {
+    let mut body = String::new();
+    for (line, paragraph_break) in lines {
+        if !body.is_empty() {
+            body.push_str(if paragraph_break { "\n\n" } else { "\n" });
+        }
+        body.push_str(&line.text);
     }
     body
+}
+
+/// The whole text cleaned, with every line kept: what normalization produces
+/// when there is nothing to remove.
+pub fn normalize_text(raw: &str) -> String {
+    let lines = split_lines(raw);
+    join_lines(lines.iter().map(|l| (l, l.after_blank)))
 }
 
 #[cfg(test)]
@@ -69,9 +118,22 @@ mod tests {
 
     #[test]
     fn composes_to_nfc() {
-        let decomposed = "Pe\u{0301}rez Bogota\u{0301}";
-        let body = normalize_text(decomposed);
+        let body = normalize_text("Pe\u{0301}rez Bogota\u{0301}");
         assert_eq!(body, "Pérez Bogotá");
         assert_eq!(body.chars().count(), 12);
+    }
+
+    #[test]
+    fn lines_know_their_raw_code_point_spans() {
+        let raw = "Título\r\n\r\n  Perú — sí \nfin";
+        let lines = split_lines(raw);
+        let chars: Vec<char> = raw.chars().collect();
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["Título", "Perú — sí", "fin"]);
+        assert_eq!(lines.iter().map(|l| l.after_blank).collect::<Vec<_>>(), [false, true, false]);
+        for line in &lines {
+            let span: String = chars[line.raw_start as usize..line.raw_end as usize].iter().collect();
+            assert_eq!(span.trim(), line.text);
+        }
     }
 }

@@ -24,11 +24,25 @@ pub struct PipelineConfig {
 pub struct Options {
     /// Documents per parallel batch; bounds memory, never changes output.
     pub batch_size: usize,
+    /// Publisher of documents whose page, URL or metadata names none.
+    pub publisher: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { batch_size: 256 }
+        Self { batch_size: 256, publisher: None }
+    }
+}
+
+impl Options {
+    /// The options stage constructors see, as strings.
+    pub fn stage_options(&self) -> crimefacts_model::StageOptions {
+        let mut options = crimefacts_model::StageOptions::new();
+        options.insert("batch_size".into(), self.batch_size.to_string());
+        if let Some(publisher) = &self.publisher {
+            options.insert("publisher".into(), publisher.clone());
+        }
+        options
     }
 }
 

@@ -79,7 +79,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("source:\n  {:<14} {}", crimefacts_ingest::STAGE, crimefacts_ingest::DESCRIPTION);
             println!("per-document stages:");
             for entry in DOCUMENT_STAGES {
-                let stage = (entry.build)()?;
+                let stage = (entry.build)(&Default::default())?;
                 println!("  {:<14} {}", entry.name, stage.describe());
             }
             println!("aggregates:");

@@ -3,9 +3,9 @@
 
 use anyhow::bail;
 use crimefacts_aggregate::{Aggregate, aggregates};
-use crimefacts_model::DocumentStage;
+use crimefacts_model::{DocumentStage, StageOptions};
 
-type BuildStage = fn() -> anyhow::Result<Box<dyn DocumentStage>>;
+type BuildStage = fn(&StageOptions) -> anyhow::Result<Box<dyn DocumentStage>>;
 
 /// A per-document stage that pipeline files can name.
 pub struct StageEntry {
@@ -14,17 +14,17 @@ pub struct StageEntry {
 }
 
 pub const DOCUMENT_STAGES: &[StageEntry] = &[
-    StageEntry { name: "normalize", build: || Ok(Box::new(crimefacts_normalize::Normalize)) },
-    StageEntry { name: "extract", build: || Ok(Box::new(crimefacts_extract::Extract::new()?)) },
+    StageEntry { name: "normalize", build: |options| Ok(Box::new(crimefacts_normalize::Normalize::new(options)?)) },
+    StageEntry { name: "extract", build: |_| Ok(Box::new(crimefacts_extract::Extract::new()?)) },
     // new-stage: entries are added above this line
 ];
 
 /// Builds the named per-document stages, in the given order.
-pub fn build_stages(names: &[String]) -> anyhow::Result<Vec<Box<dyn DocumentStage>>> {
+pub fn build_stages(names: &[String], options: &StageOptions) -> anyhow::Result<Vec<Box<dyn DocumentStage>>> {
     names
         .iter()
         .map(|name| match DOCUMENT_STAGES.iter().find(|s| s.name == name) {
-            Some(entry) => (entry.build)(),
+            Some(entry) => (entry.build)(options),
             None => bail!("unknown stage {name:?}: available stages are {}", stage_names()),
         })
         .collect()

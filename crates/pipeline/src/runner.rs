@@ -5,13 +5,15 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
 use crimefacts_aggregate::TableSources;
 use crimefacts_ingest::{RawUnit, UnitReader, discover, parse_unit};
 use crimefacts_model::{
-    AMOUNTS, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS, Reject, SENTENCES, TableSchema,
+    AMOUNTS, BOILERPLATE, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS, Reject, SENTENCES,
+    TableSchema,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -40,11 +42,25 @@ pub struct RunSummary {
     pub rejects_by_stage: BTreeMap<String, usize>,
     pub input_bytes: u64,
     pub seconds: f64,
+    /// CPU seconds per phase (`ingest`, each stage, `corpus pass`, `write`,
+    /// `aggregate`), summed over threads, in the order phases first ran.
+    pub phase_seconds: Vec<(String, f64)>,
 }
 
 impl RunSummary {
     pub fn rejects(&self) -> usize {
         self.rejects_by_stage.values().sum()
+    }
+
+    /// Each phase's share of the CPU time, e.g. "ingest 9%, normalize 31%, ...".
+    pub fn phase_shares(&self) -> String {
+        let total: f64 = self.phase_seconds.iter().map(|(_, s)| s).sum();
+        let shares: Vec<String> = self
+            .phase_seconds
+            .iter()
+            .map(|(name, seconds)| format!("{name} {:.0}%", 100.0 * seconds / total.max(1e-9)))
+            .collect();
+        shares.join(", ")
     }
 
     /// One line: documents, rows per table, rejects, time and throughput.
@@ -58,12 +74,13 @@ impl RunSummary {
         };
         let mb = self.input_bytes as f64 / 1e6;
         format!(
-            "crimefacts: {} documents, {}; {}; {:.2} s, {:.2} MB/s -> {}",
+            "crimefacts: {} documents, {}; {}; {:.2} s, {:.2} MB/s ({}) -> {}",
             self.documents,
             tables.join(" "),
             rejects,
             self.seconds,
             mb / self.seconds.max(1e-9),
+            self.phase_shares(),
             self.output.display()
         )
     }
@@ -83,6 +100,7 @@ struct Writers {
     events: TableWriter,
     flows: TableWriter,
     rejects: TableWriter,
+    boilerplate: TableWriter,
 }
 
 impl Writers {
@@ -96,6 +114,7 @@ impl Writers {
             events: open(&EVENTS)?,
             flows: open(&FLOWS)?,
             rejects: open(&REJECTS)?,
+            boilerplate: open(&BOILERPLATE)?,
         })
     }
 
@@ -106,6 +125,7 @@ impl Writers {
         doc.amounts.iter().try_for_each(|r| self.amounts.push(r))?;
         doc.events.iter().try_for_each(|r| self.events.push(r))?;
         doc.flows.iter().try_for_each(|r| self.flows.push(r))?;
+        doc.boilerplate.iter().try_for_each(|r| self.boilerplate.push(r))?;
         Ok(())
     }
 
@@ -118,6 +138,7 @@ impl Writers {
             (&EVENTS, self.events),
             (&FLOWS, self.flows),
             (&REJECTS, self.rejects),
+            (&BOILERPLATE, self.boilerplate),
         ] {
             rows.insert(table.name, writer.finish()?);
         }
@@ -130,7 +151,7 @@ impl Writers {
 pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let config = &options.config;
     let started = Instant::now();
-    let stages = build_stages(&config.stages)?;
+    let mut stages = build_stages(&config.stages, &config.options.stage_options())?;
     let aggregates = select_aggregates(&config.aggregates)?;
     let output = PathBuf::from(&config.output);
     std::fs::create_dir_all(&output)
@@ -148,6 +169,14 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     }
     let pool = pool.build().context("cannot start worker threads")?;
 
+    let clock = PhaseClock::new(&stages);
+    if stages.iter().any(|s| s.needs_corpus_pass()) {
+        let started = Instant::now();
+        corpus_pass(&mut stages, UnitReader::new(files.clone()), batch_size(config), &pool);
+        clock.add(clock.corpus, started);
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "corpus pass done");
+    }
+
     let meta = FileMetadata { pipeline: config.name.clone() };
     let mut writers = Writers::create(&output, &meta)?;
     let mut summary = RunSummary { output: output.clone(), ..RunSummary::default() };
@@ -160,15 +189,15 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     }
 
     let mut units = UnitReader::new(files);
-    let batch_size = config.options.batch_size;
     loop {
-        let batch: Vec<Result<RawUnit, Reject>> = units.by_ref().take(batch_size).collect();
+        let batch: Vec<Result<RawUnit, Reject>> = units.by_ref().take(batch_size(config)).collect();
         if batch.is_empty() {
             break;
         }
         let batch_bytes: u64 = batch.iter().flatten().map(|u| u.bytes.len() as u64).sum();
         let outcomes: Vec<Outcome> =
-            pool.install(|| batch.into_par_iter().map(|unit| process_unit(unit, &stages)).collect());
+            pool.install(|| batch.into_par_iter().map(|unit| process_unit(unit, &stages, &clock)).collect());
+        let writing = Instant::now();
         for outcome in outcomes {
             match outcome {
                 Outcome::Document(doc) => {
@@ -178,14 +207,18 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                 Outcome::Rejected(reject) => record_reject(&mut writers, &mut summary, &reject)?,
             }
         }
+        clock.add(clock.write, writing);
         summary.input_bytes += batch_bytes;
         tracing::debug!(documents = summary.documents, bytes = summary.input_bytes, "batch written");
         progress.inc(batch_bytes);
     }
+    let finishing = Instant::now();
     writers.finish(&mut summary.rows)?;
+    clock.add(clock.write, finishing);
     progress.finish_and_clear();
 
     let tables = TableSources::new(&output);
+    let aggregating = Instant::now();
     for aggregate in aggregates {
         let name = aggregate.schema.name;
         let mut frame = pool
@@ -195,24 +228,113 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         tracing::info!(table = name, rows, "aggregate written");
         summary.rows.insert(name, rows);
     }
+    clock.add(clock.aggregate, aggregating);
+    summary.phase_seconds = clock.seconds();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
 
+fn batch_size(config: &PipelineConfig) -> usize {
+    config.options.batch_size.max(1)
+}
+
+/// The corpus pass: documents are parsed and summarized in parallel, batch by
+/// batch, and each summary is absorbed in input order, so that what a stage
+/// learns does not depend on the thread count. Unreadable inputs are skipped
+/// here; the main pass records them.
+pub fn corpus_pass(
+    stages: &mut [Box<dyn DocumentStage>],
+    mut units: UnitReader,
+    batch_size: usize,
+    pool: &rayon::ThreadPool,
+) {
+    let learning: Vec<usize> = (0..stages.len()).filter(|&i| stages[i].needs_corpus_pass()).collect();
+    loop {
+        let batch: Vec<RawUnit> = units.by_ref().take(batch_size).flatten().collect();
+        if batch.is_empty() {
+            break;
+        }
+        let docs: Vec<DocRows> =
+            pool.install(|| batch.par_iter().filter_map(|unit| parse_unit(unit).ok()).map(DocRows::from_raw).collect());
+        for &i in &learning {
+            let stage = &stages[i];
+            let summaries: Vec<_> = pool.install(|| {
+                docs.par_iter()
+                    .map(|doc| catch_unwind(AssertUnwindSafe(|| stage.summarize(doc))).ok().flatten())
+                    .collect()
+            });
+            let stage = &mut stages[i];
+            for (doc, summary) in docs.iter().zip(summaries) {
+                stage.absorb(doc, summary);
+            }
+        }
+    }
+}
+
+/// CPU time per phase, added from many threads.
+struct PhaseClock {
+    names: Vec<String>,
+    nanos: Vec<AtomicU64>,
+    ingest: usize,
+    corpus: usize,
+    write: usize,
+    aggregate: usize,
+}
+
+impl PhaseClock {
+    /// Phases: ingest, corpus pass, one per stage, write, aggregate.
+    fn new(stages: &[Box<dyn DocumentStage>]) -> Self {
+        let mut names = vec!["ingest".to_string(), "corpus pass".to_string()];
+        names.extend(stages.iter().map(|s| s.name().to_string()));
+        names.extend(["write".to_string(), "aggregate".to_string()]);
+        let n = names.len();
+        Self {
+            names,
+            nanos: (0..n).map(|_| AtomicU64::new(0)).collect(),
+            ingest: 0,
+            corpus: 1,
+            write: n - 2,
+            aggregate: n - 1,
+        }
+    }
+
+    fn stage(&self, index: usize) -> usize {
+        2 + index
+    }
+
+    fn add(&self, phase: usize, since: Instant) {
+        self.nanos[phase].fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    fn seconds(&self) -> Vec<(String, f64)> {
+        self.names
+            .iter()
+            .zip(&self.nanos)
+            .map(|(n, t)| (n.clone(), t.load(Ordering::Relaxed) as f64 / 1e9))
+            .filter(|(_, s)| *s > 0.0)
+            .collect()
+    }
+}
+
 /// Parses one unit and runs every stage on it. A stage error or panic rejects the
 /// document (with the stage's name) instead of stopping the run.
-fn process_unit(unit: Result<RawUnit, Reject>, stages: &[Box<dyn DocumentStage>]) -> Outcome {
+fn process_unit(unit: Result<RawUnit, Reject>, stages: &[Box<dyn DocumentStage>], clock: &PhaseClock) -> Outcome {
     let unit = match unit {
         Ok(unit) => unit,
         Err(reject) => return Outcome::Rejected(reject),
     };
-    let document = match parse_unit(&unit) {
+    let parsing = Instant::now();
+    let parsed = parse_unit(&unit);
+    clock.add(clock.ingest, parsing);
+    let document = match parsed {
         Ok(document) => document,
         Err(reject) => return Outcome::Rejected(reject),
     };
     let mut doc = DocRows::from_raw(document);
-    for stage in stages {
+    for (index, stage) in stages.iter().enumerate() {
+        let started = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| stage.process(&mut doc)));
+        clock.add(clock.stage(index), started);
         let reason = match result {
             Ok(Ok(())) => continue,
             Ok(Err(e)) => e.to_string(),

@@ -94,3 +94,48 @@ fn two_runs_give_byte_identical_tables_whatever_the_thread_count() {
         assert!(left == right, "{name} differs between runs");
     }
 }
+
+#[test]
+fn a_republished_story_is_marked_as_a_duplicate_of_the_first_copy() {
+    let story = "Police in Ecuador seized four tons of cocaine hidden in a container of bananas bound for Antwerp, the interior ministry said on Monday.\n\nThe shipment was found during a routine inspection at the port of Guayaquil, where traffickers often mix drugs with fruit exports to avoid detection.\n\nThree people were arrested, including a port worker who allegedly helped load the container, officials said.";
+    let other = "Colombian authorities destroyed twelve cocaine laboratories in the department of Nariño last week, the army said in a statement on Sunday.\n\nThe laboratories could produce up to two tons of cocaine a month and belonged to a dissident faction of the former FARC guerrilla, according to the army.\n\nNo arrests were reported during the operation, which involved more than two hundred soldiers.";
+    let input = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(input.path().join(name), text).unwrap();
+    write("a.txt", &format!("Ecuador Seizes Four Tons of Cocaine\n\n{story}\n\nShare this article\n\nRelated stories"));
+    write("b.txt", &format!("Army Destroys Labs in Nariño\n\n{other}"));
+    write(
+        "c.txt",
+        &format!(
+            "World News | Americas | Crime\n\nBig Banana Bust at Guayaquil Port\n\nBy Staff Writer\n\n{story}\n\nComments"
+        ),
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    run_into(input.path(), out.path(), 2);
+    let documents = read_table(out.path(), "documents");
+    let ids = strings(&documents, "doc_id");
+    let duplicate_of: Vec<Option<String>> =
+        documents.column("duplicate_of").unwrap().str().unwrap().iter().map(|v| v.map(str::to_string)).collect();
+    assert_eq!(duplicate_of, [None, None, Some(ids[0].clone())]);
+    let titles = strings(&documents, "title");
+    assert_eq!(
+        titles,
+        ["Ecuador Seizes Four Tons of Cocaine", "Army Destroys Labs in Nariño", "Big Banana Bust at Guayaquil Port"]
+    );
+
+    // The audit trail points into the raw files.
+    let boilerplate = read_table(out.path(), "boilerplate");
+    let raw_c: Vec<char> = std::fs::read_to_string(input.path().join("c.txt")).unwrap().chars().collect();
+    let (docs, starts, ends, texts) = (
+        strings(&boilerplate, "doc_id"),
+        ints(&boilerplate, "start"),
+        ints(&boilerplate, "end"),
+        strings(&boilerplate, "text"),
+    );
+    let rows_c: Vec<usize> = (0..boilerplate.height()).filter(|&i| docs[i] == ids[2]).collect();
+    assert!(rows_c.len() >= 3, "header, byline and the comments marker of c.txt");
+    for i in rows_c {
+        let span: String = raw_c[starts[i] as usize..ends[i] as usize].iter().collect();
+        assert_eq!(span, texts[i]);
+    }
+}

@@ -20,11 +20,28 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
         writeln!(out, "author:       {}", opt(&d.author)).unwrap();
         writeln!(out, "published:    {}", d.published.map_or("-".into(), |p| p.to_string())).unwrap();
         writeln!(out, "dateline:     {}", opt(&d.dateline)).unwrap();
-        writeln!(out, "language:     {}", opt(&d.language)).unwrap();
+        writeln!(
+            out,
+            "language:     {} ({})",
+            opt(&d.language),
+            d.language_confidence.map_or("-".into(), |c| c.to_string())
+        )
+        .unwrap();
         writeln!(out, "raw_chars:    {}", d.raw_chars).unwrap();
         writeln!(out, "body_chars:   {}", d.body_chars).unwrap();
         writeln!(out, "duplicate_of: {}", opt(&d.duplicate_of)).unwrap();
         writeln!(out, "text: |\n{}", indent(&d.text)).unwrap();
+    }
+    if after.boilerplate != before.boilerplate {
+        writeln!(out, "\n# boilerplate ({}), offsets into the raw text", after.boilerplate.len()).unwrap();
+        for b in &after.boilerplate {
+            let text = if b.text.chars().count() > 100 {
+                format!("{}… ({} chars)", b.text.chars().take(100).collect::<String>(), b.text.chars().count())
+            } else {
+                b.text.clone()
+            };
+            writeln!(out, "[{}..{}) {}: {:?}", b.start, b.end, b.reason, text).unwrap();
+        }
     }
     if after.sentences != before.sentences {
         writeln!(out, "\n# sentences ({})", after.sentences.len()).unwrap();

@@ -59,7 +59,10 @@ fn new_stage_writes_the_crate_and_one_line_in_each_registry() {
     assert!(read("crates/demo_stage/src/lib.rs").starts_with("//! The `demo_stage` stage."));
     assert_eq!(read("Cargo.toml").matches("crimefacts-demo_stage = { path = \"crates/demo_stage\" }").count(), 1);
     assert_eq!(read("crates/pipeline/Cargo.toml").matches("crimefacts-demo_stage.workspace = true").count(), 1);
-    assert_eq!(read("crates/pipeline/src/registry.rs").matches("crimefacts_demo_stage::DemoStage::new()").count(), 1);
+    assert_eq!(
+        read("crates/pipeline/src/registry.rs").matches("crimefacts_demo_stage::DemoStage::new(options)").count(),
+        1
+    );
     // The new crate builds and its template test runs the stage (model only: fast).
     let out = run(dir.path(), "cargo", &["test", "--offline", "-q", "-p", "crimefacts-demo_stage"]);
     assert!(out.contains("1 passed"), "{out}");

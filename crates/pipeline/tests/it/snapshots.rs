@@ -1,9 +1,10 @@
 //! Every stage's output on every seed, pinned under the top-level `snapshots/`
 //! as `<stage>@<seed stem>.snap`; each aggregate as `<aggregate>@seeds.snap`.
 
-use crimefacts_ingest::{RawUnit, discover, parse_unit};
+use crimefacts_ingest::{RawUnit, UnitReader, discover, parse_unit};
 use crimefacts_model::DocRows;
 use crimefacts_pipeline::registry::build_stages;
+use crimefacts_pipeline::runner::corpus_pass;
 
 use crate::render;
 use crate::support::{default_config, read_table, run_into, seeds_dir};
@@ -22,7 +23,11 @@ fn every_stage_on_every_seed() {
     let (files, rejects) = discover(seeds_dir().to_str().unwrap()).unwrap();
     assert!(rejects.is_empty());
     assert!(files.len() >= 5, "seeds/ holds the reference articles");
-    let stages = build_stages(&default_config().stages).unwrap();
+    let config = default_config();
+    let mut stages = build_stages(&config.stages, &config.options.stage_options()).unwrap();
+    // As in a run: stages learn from every seed before processing any.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    corpus_pass(&mut stages, UnitReader::new(files.clone()), 256, &pool);
     for file in files {
         let stem = file.source.split('.').next().unwrap().to_string();
         let unit = RawUnit {

@@ -1,0 +1,163 @@
+//! Near-duplicate detection: word 5-shingles, a 64-value MinHash signature per
+//! document, and LSH banding (16 bands of 4 rows) so that each document is
+//! compared only with earlier documents sharing a band, never with all of them.
+//! A candidate whose signatures agree on at least [`THRESHOLD`] of the 64
+//! values (the estimated Jaccard similarity of the shingle sets) is a copy.
+
+use std::collections::HashMap;
+
+const SHINGLE: usize = 5;
+const PERMUTATIONS: usize = 64;
+const BANDS: usize = 16;
+const ROWS: usize = PERMUTATIONS / BANDS;
+/// Estimated Jaccard similarity at and above which two bodies are one story.
+pub const THRESHOLD: f64 = 0.6;
+/// Fewer shingles than this and MinHash says little: only exact copies match.
+const MIN_SHINGLES: usize = 8;
+
+pub type Signature = [u32; PERMUTATIONS];
+
+/// splitmix64's finalizer: a fast, well-mixed, platform-independent hash step.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// FNV-1a over bytes: stable across machines and Rust versions.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    mix(h)
+}
+
+/// What near-duplicate detection keeps of one body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fingerprint {
+    /// Hash of the lowercased words: equal for exact copies.
+    pub exact: u64,
+    pub signature: Option<Box<Signature>>,
+}
+
+/// Fingerprints a text: lowercase alphanumeric words, shingled by five.
+pub fn fingerprint(text: &str) -> Fingerprint {
+    let words: Vec<u64> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| stable_hash(w.to_lowercase().as_bytes()))
+        .collect();
+    let exact = words.iter().fold(0u64, |acc, &w| mix(acc ^ w));
+    let shingles: Vec<u64> =
+        words.windows(SHINGLE).map(|w| w.iter().fold(0u64, |acc, &x| mix(acc.rotate_left(7) ^ x))).collect();
+    if shingles.len() < MIN_SHINGLES {
+        return Fingerprint { exact, signature: None };
+    }
+    let mut signature = Box::new([u32::MAX; PERMUTATIONS]);
+    for &s in &shingles {
+        for (i, slot) in signature.iter_mut().enumerate() {
+            let h = (mix(s ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 32) as u32;
+            if h < *slot {
+                *slot = h;
+            }
+        }
+    }
+    Fingerprint { exact, signature: Some(signature) }
+}
+
+fn similarity(a: &Signature, b: &Signature) -> f64 {
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / PERMUTATIONS as f64
+}
+
+/// The documents seen so far, indexed for "which earlier document is this?".
+#[derive(Default)]
+pub struct DuplicateIndex {
+    ids: Vec<String>,
+    signatures: Vec<Option<Box<Signature>>>,
+    exact: HashMap<u64, u32>,
+    bands: HashMap<(u8, u64), Vec<u32>>,
+}
+
+impl DuplicateIndex {
+    /// The first earlier document `fp` duplicates, or `None` after indexing it
+    /// as a new original. Call in input order: the first copy is the original.
+    pub fn check_and_insert(&mut self, id: &str, fp: &Fingerprint) -> Option<String> {
+        if let Some(&original) = self.exact.get(&fp.exact) {
+            return Some(self.ids[original as usize].clone());
+        }
+        if let Some(signature) = &fp.signature {
+            let mut candidates: Vec<u32> = (0..BANDS)
+                .filter_map(|b| self.bands.get(&(b as u8, band_key(signature, b))))
+                .flatten()
+                .copied()
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            let original = candidates.into_iter().find(|&c| {
+                self.signatures[c as usize].as_ref().is_some_and(|other| similarity(signature, other) >= THRESHOLD)
+            });
+            if let Some(original) = original {
+                return Some(self.ids[original as usize].clone());
+            }
+        }
+        let ordinal = self.ids.len() as u32;
+        self.ids.push(id.to_string());
+        self.exact.insert(fp.exact, ordinal);
+        if let Some(signature) = &fp.signature {
+            for b in 0..BANDS {
+                self.bands.entry((b as u8, band_key(signature, b))).or_default().push(ordinal);
+            }
+        }
+        self.signatures.push(fp.signature.clone());
+        None
+    }
+}
+
+fn band_key(signature: &Signature, band: usize) -> u64 {
+    signature[band * ROWS..(band + 1) * ROWS].iter().fold(band as u64, |acc, &v| mix(acc ^ u64::from(v)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str = "Bolivian police believe foreign drug trafficking organizations operating in the country are working with local crime families to process cocaine, a potentially ominous sign for security in this Andean nation. According to intelligence obtained by the anti-narcotics police, foreign cartels have established direct links with local crime families in the departments of Cochabamba and Santa Cruz, subcontracting them to oversee cocaine base production there.";
+
+    #[test]
+    fn a_republished_story_with_another_headline_and_chrome_is_a_duplicate() {
+        let copy = format!(
+            "Foreign Cartels Team Up With Bolivian Clans\n{STORY}\nShare this article. Subscribe to our newsletter."
+        );
+        let mut index = DuplicateIndex::default();
+        assert_eq!(index.check_and_insert("a", &fingerprint(STORY)), None);
+        assert_eq!(index.check_and_insert("b", &fingerprint(&copy)).as_deref(), Some("a"));
+        assert_eq!(index.check_and_insert("c", &fingerprint(&STORY.to_uppercase())).as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn two_stories_on_the_same_topic_are_not_merged() {
+        let other = "Bolivian authorities have reported an increase in cocaine production in the country's western region, suggesting that transnational crime may be expanding its influence within Bolivia. Based on recent discoveries of large-scale cocaine factories near the border with Chile and Peru, anti-drug officials say cocaine processing is growing around the cities of Oruro, Potosi and La Paz.";
+        let mut index = DuplicateIndex::default();
+        assert_eq!(index.check_and_insert("a", &fingerprint(STORY)), None);
+        assert_eq!(index.check_and_insert("b", &fingerprint(other)), None);
+        let (a, b) = (fingerprint(STORY).signature.unwrap(), fingerprint(other).signature.unwrap());
+        assert!(similarity(&a, &b) < 0.2, "{}", similarity(&a, &b));
+    }
+
+    #[test]
+    fn short_texts_match_only_exactly() {
+        let mut index = DuplicateIndex::default();
+        assert_eq!(index.check_and_insert("a", &fingerprint("Police seized two tons.")), None);
+        assert_eq!(index.check_and_insert("b", &fingerprint("Police seized three tons.")), None);
+        assert_eq!(index.check_and_insert("c", &fingerprint("police seized two tons")).as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn hashes_are_pinned() {
+        // Changing these re-keys duplicate detection between versions: do it on purpose.
+        assert_eq!(stable_hash(b"cocaine"), 7_687_782_956_730_473_776);
+        assert_ne!(stable_hash(b"cocaine"), stable_hash(b"cocaina"));
+    }
+}

@@ -1,0 +1,373 @@
+//! What a single line looks like: prose or headline, share widget, date line,
+//! byline, cross-reference, end-of-article marker. Language-general signals
+//! (length, punctuation, case, function words) plus short word lists in
+//! English, Spanish and Portuguese; no site's strings.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::dates::find_date;
+
+/// Function words of running text in en/es/pt: prose has many, headlines,
+/// menus and widgets few.
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "of", "and", "to", "in", "a", "an", "is", "are", "was", "were", "that", "for", "on", "with", "as", "by",
+    "at", "from", "it", "its", "has", "have", "had", "be", "been", "this", "which", "who", "their", "they", "he",
+    "she", "but", "or", "not", "said", "de", "la", "el", "en", "y", "que", "los", "las", "del", "se", "por", "un",
+    "una", "para", "con", "su", "sus", "al", "es", "lo", "como", "más", "o", "fue", "ha", "han", "dijo", "do", "da",
+    "em", "os", "as", "e", "no", "na", "um", "uma", "dos", "das", "ao", "com", "foi", "são", "pelo", "pela", "nos",
+    "nas", "mais", "seu", "sua",
+];
+
+/// Words of share bars and page widgets.
+const WIDGET_WORDS: &[&str] = &[
+    "share",
+    "shares",
+    "icon",
+    "icons",
+    "compartir",
+    "comparte",
+    "compartilhe",
+    "compartilhar",
+    "tweet",
+    "twitter",
+    "x",
+    "facebook",
+    "whatsapp",
+    "linkedin",
+    "telegram",
+    "pinterest",
+    "reddit",
+    "messenger",
+    "email",
+    "e-mail",
+    "mail",
+    "print",
+    "imprimir",
+    "copy",
+    "copiar",
+    "link",
+    "enlace",
+    "save",
+    "guardar",
+    "salvar",
+    "bluesky",
+    "threads",
+    "instagram",
+    "youtube",
+    "tiktok",
+    "rss",
+    "feed",
+];
+
+/// "Share this article", "Compartir esta nota".
+const SHARE_VERBS: &[&str] = &["share", "compartir", "comparte", "compartilhe", "compartilhar", "partager"];
+
+/// Standalone lines after which a page stops being the article (compared
+/// lowercase, without punctuation).
+const END_MARKERS: &[&str] = &[
+    "about",
+    "related",
+    "related content",
+    "related articles",
+    "related stories",
+    "related posts",
+    "related news",
+    "related coverage",
+    "read more",
+    "read next",
+    "more news",
+    "more stories",
+    "more from",
+    "you may also like",
+    "you might also like",
+    "recommended",
+    "recommended for you",
+    "most read",
+    "most popular",
+    "trending",
+    "newsletter",
+    "sign up for our newsletter",
+    "subscribe",
+    "comments",
+    "leave a comment",
+    "leave a reply",
+    "join the conversation",
+    "about the author",
+    "about us",
+    "tags",
+    "topics",
+    "was this content helpful",
+    "was this article helpful",
+    "did you like this article",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "relacionado",
+    "relacionados",
+    "relacionadas",
+    "contenido relacionado",
+    "te puede interesar",
+    "también te puede interesar",
+    "te recomendamos",
+    "lo más leído",
+    "más leídas",
+    "más noticias",
+    "lea también",
+    "lee también",
+    "comentarios",
+    "deja un comentario",
+    "suscríbete",
+    "etiquetas",
+    "temas",
+    "sobre el autor",
+    "leia também",
+    "veja também",
+    "leia mais",
+    "notícias relacionadas",
+    "conteúdo relacionado",
+    "mais lidas",
+    "comentários",
+    "deixe um comentário",
+    "assine",
+    "sobre o autor",
+    "tópicos",
+];
+
+/// Labels that introduce a link to another article ("SEE ALSO: ...").
+static CROSS_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:see also|read also|read more|related|more on|lea también|lee también|ver también|véase también|relacionado|leia também|veja também|leia mais|saiba mais)\s*[:|»>-]",
+    )
+    .expect("static")
+});
+
+/// A short all-caps label followed by a colon ("SEE ALSO:", "LEA TAMBIÉN:").
+static CAPS_LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{Lu}][\p{Lu} ]{2,28}:\s*\S").expect("static"));
+
+/// "By Jane Doe", "Por Juan Pérez", "Written by ...", "Texto: ...".
+static BYLINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?i:by|por|written by|escrito por|reporting by|texto de|texto|reportaje de|reportagem de)\s*:?\s+(\S.*)$",
+    )
+    .expect("static")
+});
+
+/// "... BY JANE DOE" inside a kicker line that carries a date.
+static BYLINE_CAPS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:BY|POR)\s+(\p{Lu}[\p{Lu}'’.-]+(?:\s+(?:(?:DE|DA|DEL|DOS|Y|E|AND)\b|\p{Lu}[\p{Lu}'’.-]+)){0,5})")
+        .expect("static")
+});
+
+/// "Jane Doe | Publisher".
+static BYLINE_PIPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3})\s*\|\s*(\S.{1,40})$").expect("static")
+});
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LineFeatures {
+    pub words: usize,
+    /// Running text: enough words, function words, sentence-final punctuation.
+    pub prose: bool,
+    /// A short sentence ("No one was arrested."): not enough to anchor the
+    /// article on, but text, not chrome, when it closes one.
+    pub sentence: bool,
+    /// A share bar or widget row.
+    pub widget: bool,
+    /// A breadcrumb or menu: short segments between separators ("Home › World › Americas").
+    pub menu: bool,
+    /// A link to another article ("SEE ALSO: ...").
+    pub cross_reference: bool,
+    /// A standalone "Related content" / "Comments" style line.
+    pub end_marker: bool,
+    /// A short line that is mostly a date ("12 AUG 2014", "PERU / 14 JUN 2011").
+    pub date_line: bool,
+    pub date: Option<NaiveDate>,
+    /// The author named by a byline in this line.
+    pub byline: Option<String>,
+    /// The publisher named after a pipe in "Author | Publisher".
+    pub byline_publisher: Option<String>,
+}
+
+fn words(text: &str) -> Vec<&str> {
+    text.split_whitespace().collect()
+}
+
+fn bare(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase()
+}
+
+fn ends_sentence(text: &str) -> bool {
+    let trimmed = text.trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '*']);
+    trimmed.ends_with(['.', '!', '?', '…', ':', ';'])
+}
+
+impl LineFeatures {
+    pub fn of(text: &str, day_first: Option<bool>) -> Self {
+        let tokens = words(text);
+        let n = tokens.len();
+        let lower: Vec<String> = tokens.iter().map(|w| bare(w)).collect();
+        let function_share =
+            lower.iter().filter(|w| FUNCTION_WORDS.contains(&w.as_str())).count() as f64 / n.max(1) as f64;
+        let widget_share = lower.iter().filter(|w| WIDGET_WORDS.contains(&w.as_str())).count() as f64 / n.max(1) as f64;
+        let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+        let all_caps = letters.len() >= 4 && letters.iter().all(|c| !c.is_lowercase());
+        let capitalized_share =
+            tokens.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() as f64 / n.max(1) as f64;
+        // Headlines are title-cased and short even when they end in "?".
+        let headline = n <= 15 && capitalized_share >= 0.7 && !text.ends_with('.');
+        let prose = !all_caps
+            && !headline
+            && ((n >= 6 && ends_sentence(text) && function_share >= 0.1) || (n >= 25 && function_share >= 0.15));
+
+        let date = find_date(text, day_first);
+        let date_words = date.map_or(0, |d| text[d.start..d.end].split_whitespace().count());
+        let date_line = date.is_some() && !prose && n <= date_words + 6;
+
+        let folded: String = lower.join(" ");
+        let end_marker = n <= 6
+            && !text.ends_with('.')
+            && END_MARKERS
+                .iter()
+                .any(|m| folded == *m || folded.strip_prefix(m).is_some_and(|r| r.starts_with(' ') && n <= 4));
+        let cross_reference =
+            n <= 16 && !ends_sentence(text) && (CROSS_REFERENCE.is_match(text) || CAPS_LABEL.is_match(text));
+
+        let mut byline = None;
+        let mut byline_publisher = None;
+        if n <= 12 && !prose {
+            if let Some(c) = BYLINE_PREFIX.captures(text) {
+                byline = Some(clean_name(&c[1]));
+                byline_publisher = c[1]
+                    .rsplit_once('|')
+                    .map(|(_, site)| site.trim())
+                    .filter(|site| !site.is_empty() && find_date(site, None).is_none())
+                    .map(str::to_string);
+            } else if date.is_some()
+                && let Some(c) = BYLINE_CAPS.captures(text)
+            {
+                byline = Some(clean_name(&c[1]));
+            } else if let Some(c) = BYLINE_PIPE.captures(text) {
+                byline = Some(clean_name(&c[1]));
+                byline_publisher = Some(c[2].trim().to_string());
+            }
+        }
+        let lowercase_share =
+            tokens.iter().filter(|w| w.chars().next().is_some_and(char::is_lowercase)).count() as f64 / n.max(1) as f64;
+        let sentence = prose || (n >= 3 && !headline && !all_caps && ends_sentence(text) && lowercase_share >= 0.4);
+        let segments: Vec<&str> =
+            text.split(['|', '›', '»', '>', '·', '•', '/']).map(str::trim).filter(|s| !s.is_empty()).collect();
+        let menu = !prose && segments.len() >= 3 && segments.iter().all(|s| s.split_whitespace().count() <= 4);
+        Self {
+            words: n,
+            prose,
+            menu,
+            sentence,
+            widget: n <= 10 && (widget_share >= 0.5 || (n <= 4 && SHARE_VERBS.contains(&lower[0].as_str()))),
+            cross_reference,
+            end_marker,
+            date_line,
+            date: date.map(|d| d.date),
+            byline: byline.filter(|b| !b.is_empty()),
+            byline_publisher,
+        }
+    }
+}
+
+/// Tidies the name a byline gives: drops a trailing date, language tag or
+/// "| Site", and title-cases names written in capitals.
+fn clean_name(raw: &str) -> String {
+    let mut name = raw.split(['|', '—', '–']).next().unwrap_or("").trim().to_string();
+    if let Some(d) = find_date(&name, None) {
+        name.truncate(d.start);
+    }
+    let mut tokens: Vec<&str> = name.split_whitespace().collect();
+    // A two-letter capital tag at the end is a language switch ("EN", "ES").
+    while tokens.last().is_some_and(|t| t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase())) {
+        tokens.pop();
+    }
+    while tokens.last().is_some_and(|t| matches!(t.to_lowercase().as_str(), "on" | "el" | "em" | "-" | ",")) {
+        tokens.pop();
+    }
+    let name = tokens.join(" ").trim_end_matches([',', '.', ';', ':']).to_string();
+    if name.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) { title_case(&name) } else { name }
+}
+
+fn title_case(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            let lower = word.to_lowercase();
+            if matches!(lower.as_str(), "de" | "da" | "del" | "dos" | "y" | "e" | "and") {
+                return lower;
+            }
+            let mut chars = lower.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(text: &str) -> LineFeatures {
+        LineFeatures::of(text, None)
+    }
+
+    #[test]
+    fn prose_versus_headlines_and_menus() {
+        assert!(f("Bolivia is now reportedly home to at least 20 drug clans from Peru, officials said.").prose);
+        assert!(f("La policía incautó 3,5 toneladas de cocaína en el puerto de Callao.").prose);
+        assert!(f("A polícia apreendeu duas toneladas de cocaína no porto de Santos.").prose);
+        assert!(!f("Peru Cocaine Clans Expanding in Bolivia: Police").prose);
+        assert!(!f("Is Bolivia the New Cocaine Hub?").prose, "a title-cased question is a headline");
+        assert!(!f("Home News Brief Investigations").prose);
+        assert!(!f("THE ORGANIZATION").prose);
+        assert!(f("No one was arrested.").sentence);
+        assert!(!f("Peru Cocaine Clans Expanding in Bolivia: Police").sentence);
+    }
+
+    #[test]
+    fn widgets_markers_and_cross_references() {
+        assert!(f("share icon icon icon").widget);
+        assert!(f("Compartir icon icon icon").widget);
+        assert!(f("Facebook Twitter WhatsApp Email").widget);
+        assert!(!f("Facebook said it removed the accounts of the cartel.").widget);
+        assert!(!f("About 20 people died.").end_marker);
+        for marker in [
+            "About InSight Crime",
+            "Related Content",
+            "Noticias relacionadas",
+            "Leia também",
+            "Comments",
+            "Was this content helpful?",
+        ] {
+            assert!(f(marker).end_marker, "{marker}");
+        }
+        assert!(!f("Related investigations showed that the network moved cocaine through Peru.").end_marker);
+        assert!(f("SEE ALSO: Coverage of Criminal Migration").cross_reference);
+        assert!(f("Portada | Nacionales | Sucesos").menu);
+        assert!(f("Início › Brasil › Segurança").menu);
+        assert!(!f("BOLIVIA / 12 AUG 2014 BY MARGUERITE CAWLEY EN").menu);
+        assert!(f("Lea también: Capturan a alias Otoniel").cross_reference);
+        assert!(!f("See also the report, which shows 20 clans.").cross_reference);
+    }
+
+    #[test]
+    fn dates_and_bylines() {
+        let kicker = f("BOLIVIA / 12 AUG 2014 BY MARGUERITE CAWLEY EN");
+        assert!(kicker.date_line);
+        assert_eq!(kicker.byline.as_deref(), Some("Marguerite Cawley"));
+        assert_eq!(f("By Dialogo").byline.as_deref(), Some("Dialogo"));
+        assert_eq!(f("Por Juan Pérez y María Gómez").byline.as_deref(), Some("Juan Pérez y María Gómez"));
+        assert_eq!(f("Written by Jane Doe | 3 May 2019").byline.as_deref(), Some("Jane Doe"));
+        let piped = f("Jeremy McDermott | Lima Post");
+        assert_eq!(piped.byline.as_deref(), Some("Jeremy McDermott"));
+        assert_eq!(piped.byline_publisher.as_deref(), Some("Lima Post"));
+        assert!(f("July 22, 2015").date_line);
+        assert!(f("By the end of 2014, police had seized 20 tons of cocaine in the region.").byline.is_none());
+        assert!(!f("Police said on July 22, 2015 that they had seized 20 tons of cocaine.").date_line);
+    }
+}
