@@ -20,13 +20,8 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
         writeln!(out, "author:       {}", opt(&d.author)).unwrap();
         writeln!(out, "published:    {}", d.published.map_or("-".into(), |p| p.to_string())).unwrap();
         writeln!(out, "dateline:     {}", opt(&d.dateline)).unwrap();
-        writeln!(
-            out,
-            "language:     {} ({})",
-            opt(&d.language),
-            d.language_confidence.map_or("-".into(), |c| c.to_string())
-        )
-        .unwrap();
+        let confidence = d.language_confidence.map_or(String::new(), |c| format!(" ({c})"));
+        writeln!(out, "language:     {}{confidence}", opt(&d.language)).unwrap();
         writeln!(out, "raw_chars:    {}", d.raw_chars).unwrap();
         writeln!(out, "body_chars:   {}", d.body_chars).unwrap();
         writeln!(out, "duplicate_of: {}", opt(&d.duplicate_of)).unwrap();
