@@ -12,6 +12,7 @@ mod countries;
 mod lexicon;
 mod numbers;
 
+pub(crate) use crimefacts_model::is_whole_word as is_word;
 use crimefacts_model::{DocRows, DocumentStage, StageError};
 
 pub use amounts::AmountFinder;
@@ -69,11 +70,4 @@ impl<'a> TextView<'a> {
     pub fn byte(&self, char_offset: i64) -> usize {
         self.bytes_of_char[char_offset as usize]
     }
-}
-
-/// Whether `text[start..end]` is a whole word: no letter or digit touches it.
-pub(crate) fn is_word(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }

@@ -30,6 +30,14 @@ pub fn char_offset(text: &str, byte_offset: usize) -> usize {
     text[..byte_offset].chars().count()
 }
 
+/// Whether `text[start..end]` (byte offsets) is a whole word: no letter or digit
+/// touches it on either side. Every gazetteer match needs this check.
+pub fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
 /// Byte-to-code-point offset table for one text, for stages that convert many
 /// offsets (a linear scan per offset would make extraction quadratic).
 pub struct CharIndex {

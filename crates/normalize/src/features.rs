@@ -221,7 +221,13 @@ impl LineFeatures {
             && !headline
             && ((n >= 6 && ends_sentence(text) && function_share >= 0.1) || (n >= 25 && function_share >= 0.15));
 
-        let date = find_date(text, day_first);
+        // Dates matter only on short non-prose lines (date lines, bylines); the
+        // digit check skips the date patterns on most lines.
+        let date = if !prose && n <= 20 && text.bytes().any(|b| b.is_ascii_digit()) {
+            find_date(text, day_first)
+        } else {
+            None
+        };
         let date_words = date.map_or(0, |d| text[d.start..d.end].split_whitespace().count());
         let date_line = date.is_some() && !prose && n <= date_words + 6;
 

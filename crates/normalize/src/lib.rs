@@ -21,6 +21,7 @@ mod text;
 
 use std::collections::HashMap;
 
+pub(crate) use crimefacts_model::is_whole_word as is_word;
 use crimefacts_model::{Boilerplate, CorpusSummary, DocRows, DocumentStage, StageError, StageOptions};
 
 pub use dates::find_date;
@@ -221,13 +222,6 @@ impl LineCounts {
     fn get(&self, key: u64) -> u32 {
         self.counts.get(&key).copied().unwrap_or(1).max(1)
     }
-}
-
-/// Whether `text[start..end]` is a whole word: no letter or digit touches it.
-pub(crate) fn is_word(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Character-level cleaning, and splitting a raw text into lines that remember
 //! where they came from.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// One line of the raw text, cleaned, with its code-point span in the raw text.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +61,10 @@ pub fn split_lines(raw: &str) -> Vec<Line> {
 pub fn clean_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
-    for c in line.nfc() {
+    // Most lines are already NFC; composing them again is the costly part.
+    let chars: Box<dyn Iterator<Item = char>> =
+        if is_nfc_quick(line.chars()) == IsNormalized::Yes { Box::new(line.chars()) } else { Box::new(line.nfc()) };
+    for c in chars {
         match c {
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => {}
             c if c.is_whitespace() || c.is_control() => pending_space = !out.is_empty(),
