@@ -1,5 +1,6 @@
 //! Amounts: drug masses, money, areas and percentages, with normalized values.
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use crimefacts_model::{Amount, DocRows};
 use regex::Regex;
 
@@ -25,7 +26,8 @@ pub struct AmountFinder {
     per_after: Regex,
     /// "a kilo", "the kilo", "el kilo" anywhere in the sentence: prices in it are per kg.
     kilo_in_sentence: Regex,
-    drugs: Regex,
+    /// One automaton over every drug name (matched whole-word).
+    drugs: AhoCorasick,
 }
 
 fn alternation<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
@@ -52,7 +54,7 @@ impl AmountFinder {
                 r"(?i)(?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE_WORDS}))?\s*-?\s*(?P<unit>{units})"
             )),
             money_prefixed: compile(format!(
-                r"(?i)(?P<cur>{})\s?(?P<num>{NUMBER})(?:\s*(?P<scale>{SCALE_WORDS}|bn|mn|m)\b)?",
+                r"(?i)(?P<cur>{})\s?(?P<num>{NUMBER})(?:\s*(?P<scale>{SCALE_WORDS}|bn|mn|m)(?-u:\b))?",
                 alternation(CURRENCY_SYMBOLS.iter().map(|c| c.0))
             )),
             money_suffixed: compile(format!(
@@ -60,14 +62,18 @@ impl AmountFinder {
                 alternation(CURRENCY_WORDS.iter().map(|c| c.0))
             )),
             per_after: compile(format!(
-                r"(?i)^\s*(?:per|a|an|each|/|por|el|la|o|cada)\s*(?:metric\s+)?(?P<per>{})s?\b",
+                r"(?i)^\s*(?:per|a|an|each|/|por|el|la|o|cada)\s*(?:metric\s+)?(?P<per>{})s?(?-u:\b)",
                 alternation(PER_UNITS.iter().map(|p| p.0))
             )),
             kilo_in_sentence: compile(
-                r"(?i)\b(?:a|the|one|per|each|el|un|por|o|um|cada)\s+(?:kilo|kilogram|kilogramo|quilo|quilograma)\b"
+                r"(?i)(?-u:\b)(?:a|the|one|per|each|el|un|por|o|um|cada)\s+(?:kilo|kilogram|kilogramo|quilo|quilograma)(?-u:\b)"
                     .into(),
             ),
-            drugs: compile(format!(r"(?i)\b(?:{})\b", alternation(DRUGS.iter().map(|d| d.0)))),
+            drugs: AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(DRUGS.iter().map(|d| d.0))
+                .expect("static drug names"),
         }
     }
 
@@ -125,11 +131,8 @@ impl AmountFinder {
         let drugs: Vec<(usize, usize, &str)> = self
             .drugs
             .find_iter(text)
-            .map(|m| {
-                let lower = m.as_str().to_lowercase();
-                let drug = DRUGS.iter().find(|d| d.0 == lower).map_or("cocaine", |d| d.1);
-                (m.start(), m.end(), drug)
-            })
+            .filter(|m| is_word(text, m.start(), m.end()))
+            .map(|m| (m.start(), m.end(), DRUGS[m.pattern().as_usize()].1))
             .collect();
 
         kept.into_iter()

@@ -17,6 +17,16 @@ const MIN_SHINGLES: usize = 8;
 
 pub type Signature = [u32; PERMUTATIONS];
 
+/// Fixed (a, b) pairs of the permutations, from a seeded splitmix64 sequence.
+static PERMUTATION_KEYS: std::sync::LazyLock<[(u64, u64); PERMUTATIONS]> = std::sync::LazyLock::new(|| {
+    let mut keys = [(0u64, 0u64); PERMUTATIONS];
+    for (i, key) in keys.iter_mut().enumerate() {
+        let i = i as u64;
+        *key = (mix(i.wrapping_mul(2).wrapping_add(0x5eed)) | 1, mix(i.wrapping_mul(2).wrapping_add(0x5eee)));
+    }
+    keys
+});
+
 /// splitmix64's finalizer: a fast, well-mixed, platform-independent hash step.
 fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -44,10 +54,11 @@ pub struct Fingerprint {
 
 /// Fingerprints a text: lowercase alphanumeric words, shingled by five.
 pub fn fingerprint(text: &str) -> Fingerprint {
-    let words: Vec<u64> = text
+    let lowered = crate::text::lowercase(text);
+    let words: Vec<u64> = lowered
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| stable_hash(w.to_lowercase().as_bytes()))
+        .map(|w| stable_hash(w.as_bytes()))
         .collect();
     let exact = words.iter().fold(0u64, |acc, &w| mix(acc ^ w));
     let shingles: Vec<u64> =
@@ -55,15 +66,19 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     if shingles.len() < MIN_SHINGLES {
         return Fingerprint { exact, signature: None };
     }
-    let mut signature = Box::new([u32::MAX; PERMUTATIONS]);
+    // Permutation i maps a shingle hash x to the high half of a_i * x + b_i
+    // (odd a_i): one multiply-add per value, over plain local arrays.
+    let keys: &[(u64, u64); PERMUTATIONS] = &PERMUTATION_KEYS;
+    let a: [u64; PERMUTATIONS] = std::array::from_fn(|i| keys[i].0);
+    let b: [u64; PERMUTATIONS] = std::array::from_fn(|i| keys[i].1);
+    let mut minima = [u32::MAX; PERMUTATIONS];
     for &s in &shingles {
-        for (i, slot) in signature.iter_mut().enumerate() {
-            let h = (mix(s ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 32) as u32;
-            if h < *slot {
-                *slot = h;
-            }
+        for i in 0..PERMUTATIONS {
+            let h = (a[i].wrapping_mul(s).wrapping_add(b[i]) >> 32) as u32;
+            minima[i] = minima[i].min(h);
         }
     }
+    let signature = Box::new(minima);
     Fingerprint { exact, signature: Some(signature) }
 }
 

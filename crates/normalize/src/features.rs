@@ -194,8 +194,61 @@ fn words(text: &str) -> Vec<&str> {
     text.split_whitespace().collect()
 }
 
-fn bare(word: &str) -> String {
-    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase()
+/// Both word lists in one table keyed by a cheap hash: every word of every line
+/// is looked up, so SipHash or a binary search of string compares shows in profiles.
+struct WordKinds {
+    slots: Vec<Option<(&'static str, u8)>>,
+}
+
+const FUNCTION: u8 = 1;
+const WIDGET: u8 = 2;
+
+impl WordKinds {
+    fn new() -> Self {
+        let mut table = Self { slots: vec![None; 1024] };
+        for (words, kind) in [(FUNCTION_WORDS, FUNCTION), (WIDGET_WORDS, WIDGET)] {
+            for &word in words {
+                let mut i = Self::hash(word);
+                loop {
+                    match &mut table.slots[i] {
+                        Some((w, k)) if *w == word => {
+                            *k |= kind;
+                            break;
+                        }
+                        Some(_) => i = (i + 1) & 1023,
+                        empty => {
+                            *empty = Some((word, kind));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    fn hash(word: &str) -> usize {
+        let h = word.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        (h as usize) & 1023
+    }
+
+    fn kind(&self, word: &str) -> u8 {
+        let mut i = Self::hash(word);
+        while let Some((w, k)) = self.slots[i] {
+            if w == word {
+                return k;
+            }
+            i = (i + 1) & 1023;
+        }
+        0
+    }
+}
+
+static WORD_KINDS: LazyLock<WordKinds> = LazyLock::new(WordKinds::new);
+
+/// A word without surrounding punctuation.
+fn bare(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -207,12 +260,18 @@ impl LineFeatures {
     pub fn of(text: &str, day_first: Option<bool>) -> Self {
         let tokens = words(text);
         let n = tokens.len();
-        let lower: Vec<String> = tokens.iter().map(|w| bare(w)).collect();
-        let function_share =
-            lower.iter().filter(|w| FUNCTION_WORDS.contains(&w.as_str())).count() as f64 / n.max(1) as f64;
-        let widget_share = lower.iter().filter(|w| WIDGET_WORDS.contains(&w.as_str())).count() as f64 / n.max(1) as f64;
-        let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-        let all_caps = letters.len() >= 4 && letters.iter().all(|c| !c.is_lowercase());
+        let lowered = crate::text::lowercase(text);
+        let lower: Vec<&str> = lowered.split_whitespace().map(bare).collect();
+        let (mut function_words, mut widget_words) = (0usize, 0usize);
+        for word in &lower {
+            let kind = WORD_KINDS.kind(word);
+            function_words += usize::from(kind & FUNCTION != 0);
+            widget_words += usize::from(kind & WIDGET != 0);
+        }
+        let function_share = function_words as f64 / n.max(1) as f64;
+        let widget_share = widget_words as f64 / n.max(1) as f64;
+        let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+        let all_caps = letters >= 4 && !text.chars().any(char::is_lowercase);
         let capitalized_share =
             tokens.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() as f64 / n.max(1) as f64;
         // Headlines are title-cased and short even when they end in "?".
@@ -231,12 +290,12 @@ impl LineFeatures {
         let date_words = date.map_or(0, |d| text[d.start..d.end].split_whitespace().count());
         let date_line = date.is_some() && !prose && n <= date_words + 6;
 
-        let folded: String = lower.join(" ");
-        let end_marker = n <= 6
-            && !text.ends_with('.')
-            && END_MARKERS
+        let end_marker = n <= 6 && !text.ends_with('.') && {
+            let folded = lower.join(" ");
+            END_MARKERS
                 .iter()
-                .any(|m| folded == *m || folded.strip_prefix(m).is_some_and(|r| r.starts_with(' ') && n <= 4));
+                .any(|m| folded == *m || folded.strip_prefix(m).is_some_and(|r| r.starts_with(' ') && n <= 4))
+        };
         let cross_reference =
             n <= 16 && !ends_sentence(text) && (CROSS_REFERENCE.is_match(text) || CAPS_LABEL.is_match(text));
 
@@ -270,7 +329,7 @@ impl LineFeatures {
             prose,
             menu,
             sentence,
-            widget: n <= 10 && (widget_share >= 0.5 || (n <= 4 && SHARE_VERBS.contains(&lower[0].as_str()))),
+            widget: n <= 10 && (widget_share >= 0.5 || (n <= 4 && SHARE_VERBS.contains(&lower[0]))),
             cross_reference,
             end_marker,
             date_line,

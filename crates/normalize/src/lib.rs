@@ -76,13 +76,22 @@ fn site_of(doc: &DocRows) -> String {
 }
 
 fn line_key(site: &str, line: &str) -> u64 {
-    stable_hash(format!("{site}\u{0}{}", line.to_lowercase()).as_bytes())
+    let mut key = String::with_capacity(site.len() + line.len() + 1);
+    key.push_str(site);
+    key.push('\u{0}');
+    key.push_str(&text::lowercase(line));
+    stable_hash(key.as_bytes())
 }
 
-/// The text duplicate detection compares: prose lines only, so that two copies
-/// of a story with different chrome or headlines still match.
-fn comparable_text(lines: &[Line], features: &[LineFeatures]) -> String {
-    let prose: Vec<&str> = lines.iter().zip(features).filter(|(_, f)| f.prose).map(|(l, _)| l.text.as_str()).collect();
+/// The text duplicate detection compares: lines that read like sentences
+/// (a cheaper test than the full line features: the corpus pass reads every
+/// page), so that two copies with different chrome or headlines still match.
+fn comparable_text(lines: &[Line]) -> String {
+    let prose: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.text.split_whitespace().nth(5).is_some() && l.text.ends_with(['.', '!', '?', '"', '”']))
+        .map(|l| l.text.as_str())
+        .collect();
     if prose.is_empty() {
         lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
     } else {
@@ -105,12 +114,11 @@ impl DocumentStage for Normalize {
 
     fn summarize(&self, doc: &DocRows) -> CorpusSummary {
         let lines = split_lines(&doc.raw_text);
-        let features: Vec<LineFeatures> = lines.iter().map(|l| LineFeatures::of(&l.text, None)).collect();
         let site = site_of(doc);
         let mut line_keys: Vec<u64> = lines.iter().map(|l| line_key(&site, &l.text)).collect();
         line_keys.sort_unstable();
         line_keys.dedup();
-        Some(Box::new(Summary { line_keys, fingerprint: fingerprint(&comparable_text(&lines, &features)) }))
+        Some(Box::new(Summary { line_keys, fingerprint: fingerprint(&comparable_text(&lines)) }))
     }
 
     fn absorb(&mut self, doc: &DocRows, summary: CorpusSummary) {

@@ -27,9 +27,13 @@ pub fn split_lines(raw: &str) -> Vec<Line> {
     let mut chars_seen: i64 = 0;
     let mut rest = raw;
     while !rest.is_empty() {
-        let end = rest.find(is_line_break).unwrap_or(rest.len());
+        let end = rest
+            .bytes()
+            .position(|b| matches!(b, b'\n' | b'\r' | 0x0b | 0x0c | 0xc2 | 0xe2))
+            .and_then(|candidate| rest[candidate..].find(is_line_break).map(|i| candidate + i))
+            .unwrap_or(rest.len());
         let content = &rest[..end];
-        let content_chars = content.chars().count() as i64;
+        let content_chars = count_chars(content);
         let text = clean_line(content);
         if text.is_empty() {
             after_blank = !lines.is_empty();
@@ -56,9 +60,28 @@ pub fn split_lines(raw: &str) -> Vec<Line> {
     lines
 }
 
+/// Lowercase, with a fast path for ASCII (most lines of most pages).
+pub fn lowercase(text: &str) -> String {
+    if text.is_ascii() { text.to_ascii_lowercase() } else { text.to_lowercase() }
+}
+
+/// Code points in `text`: bytes that do not continue a UTF-8 sequence.
+fn count_chars(text: &str) -> i64 {
+    text.bytes().filter(|&b| (b as i8) >= -0x40).count() as i64
+}
+
 /// NFC; every space character becomes one ASCII space; zero-width characters and
 /// soft hyphens go; the ends are trimmed.
 pub fn clean_line(line: &str) -> String {
+    // Fast path: printable ASCII with single inner spaces is already clean.
+    let bytes = line.as_bytes();
+    let plain = bytes.iter().all(|b| (0x20..0x7f).contains(b))
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.windows(2).any(|w| w == b"  ");
+    if plain {
+        return line.to_string();
+    }
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
     // Most lines are already NFC; composing them again is the costly part.
