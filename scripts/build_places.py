@@ -255,6 +255,8 @@ REGIONS: list[tuple[str, str, str, tuple, list[str]]] = [
      ["Montes de Maria", "Serranía de San Jacinto"]),
     ("region:arauca_border", "Arauca border", "", (3689718, "Arauca"),
      ["Arauca-Apure border", "frontera Arauca-Apure", "frontera araucana"]),
+    ("region:lake_titicaca", "Lake Titicaca", "", (-15.8, -69.4),
+     ["Titicaca", "Lago Titicaca"]),
     ("region:zulia_border", "Zulia border", "", (3633444, "Machiques"),
      ["frontera del Zulia", "frontera zuliana", "Zulia-Colombia border"]),
     ("region:colombia_venezuela_border", "Colombia-Venezuela border", "", (3685533, "Cúcuta"),

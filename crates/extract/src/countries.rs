@@ -1,13 +1,15 @@
 //! Country mentions from `data/countries.tsv` (see `data/README.md`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use crimefacts_model::{DocRows, Mention, StageError};
+use crimefacts_model::StageError;
 
-use crate::{TextView, is_word};
+use crate::entities::Candidate;
+use crate::is_word;
 
 const COUNTRIES_TSV: &str = include_str!("../data/countries.tsv");
+const COUNTRY_POINTS_TSV: &str = include_str!("../data/country_points.tsv");
 
 /// Phrases that contain a country name or alias but name something else; they
 /// are matched (leftmost-longest) so that the shorter country name inside them
@@ -72,6 +74,8 @@ pub struct CountryGazetteer {
     /// Candidates per pattern: one surface can name several countries.
     patterns: Vec<Vec<Surface>>,
     matcher: AhoCorasick,
+    /// Representative point of each country (GeoNames-derived).
+    points: HashMap<String, (f64, f64)>,
 }
 
 impl CountryGazetteer {
@@ -119,11 +123,24 @@ impl CountryGazetteer {
             .ascii_case_insensitive(true)
             .build(&texts)
             .map_err(|e| StageError(format!("cannot build the country matcher: {e}")))?;
-        Ok(Self { patterns: by_text.into_values().collect(), matcher })
+        let points = COUNTRY_POINTS_TSV
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let f: Vec<&str> = line.split('\t').collect();
+                Some((f.first()?.to_string(), (f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?)))
+            })
+            .collect();
+        Ok(Self { patterns: by_text.into_values().collect(), matcher, points })
     }
 
-    pub(crate) fn find(&self, doc: &DocRows, view: &TextView<'_>) -> Vec<Mention> {
-        let text = view.text;
+    /// Whether a word is a country's name or demonym ("Mexican", "Bolivia").
+    pub(crate) fn names_a_country(&self, word: &str) -> bool {
+        self.matcher.find(word).is_some_and(|m| m.start() == 0 && m.end() == word.len())
+    }
+
+    /// Country mentions in `text`, as entity candidates (byte offsets).
+    pub(crate) fn candidates(&self, text: &str) -> Vec<Candidate> {
         // (byte start, byte end, candidates), after case and word-boundary checks.
         let mut hits: Vec<(usize, usize, &[Surface])> = Vec::new();
         for m in self.matcher.find_iter(text) {
@@ -154,26 +171,25 @@ impl CountryGazetteer {
                     None => continue,
                 }
             };
-            let char_start = view.chars(start);
             let confidence = match (chosen.ambiguous || candidates.len() > 1, chosen.kind) {
                 (true, _) => 0.6,
                 (false, SurfaceKind::Name) => 0.95,
                 (false, _) => 0.9,
             };
-            mentions.push(Mention {
-                doc_id: doc.document.doc_id.clone(),
-                sentence: doc.sentence_at(char_start),
-                start: char_start,
-                end: view.chars(end),
-                text: text[start..end].to_string(),
-                entity_type: "country".into(),
+            let point = self.points.get(&chosen.iso2);
+            mentions.push(Candidate {
+                start,
+                end,
+                entity_type: "country",
                 entity_id: format!("iso:{}", chosen.iso2),
-                canonical_name: chosen.canonical.clone(),
+                canonical: chosen.canonical.clone(),
                 country: Some(chosen.iso2.clone()),
-                latitude: None,
-                longitude: None,
-                method: "gazetteer".into(),
+                lat: point.map(|p| p.0),
+                lon: point.map(|p| p.1),
+                method: "gazetteer",
                 confidence,
+                priority: 3,
+                nests_countries: false,
             });
         }
         mentions
@@ -195,18 +211,11 @@ fn case_fits(surface: &Surface, found: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crimefacts_model::Document;
-
     use super::*;
 
     fn countries(text: &str) -> Vec<(String, String)> {
         let gazetteer = CountryGazetteer::load().unwrap();
-        let doc = DocRows {
-            document: Document { doc_id: "d".into(), text: text.into(), ..Document::default() },
-            ..DocRows::default()
-        };
-        let view = TextView::new(text);
-        gazetteer.find(&doc, &view).into_iter().map(|m| (m.text, m.entity_id)).collect()
+        gazetteer.candidates(text).into_iter().map(|m| (text[m.start..m.end].to_string(), m.entity_id)).collect()
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -245,14 +254,9 @@ mod tests {
     }
 
     #[test]
-    fn offsets_are_code_points() {
+    fn countries_carry_a_representative_point() {
         let gazetteer = CountryGazetteer::load().unwrap();
-        let text = "Según Perú — y Bolivia";
-        let doc = DocRows { document: Document { text: text.into(), ..Document::default() }, ..DocRows::default() };
-        let mentions = gazetteer.find(&doc, &TextView::new(text));
-        for m in mentions {
-            let span: String = text.chars().skip(m.start as usize).take((m.end - m.start) as usize).collect();
-            assert_eq!(span, m.text);
-        }
+        let found = gazetteer.candidates("Bolivia");
+        assert!(found[0].lat.is_some() && found[0].lon.is_some());
     }
 }

@@ -9,25 +9,29 @@
 
 mod amounts;
 mod countries;
+mod entities;
+mod gazetteer;
 mod lexicon;
 mod numbers;
+mod persons;
 
 pub(crate) use crimefacts_model::is_whole_word as is_word;
 use crimefacts_model::{DocRows, DocumentStage, StageError};
 
 pub use amounts::AmountFinder;
 pub use countries::CountryGazetteer;
+pub use entities::EntityFinder;
 
 /// The `extract` stage.
 pub struct Extract {
-    countries: CountryGazetteer,
+    entities: EntityFinder,
     amounts: AmountFinder,
 }
 
 impl Extract {
-    /// Loads the gazetteer and compiles the patterns (once per run).
+    /// Loads the gazetteers and compiles the patterns (once per run).
     pub fn new() -> Result<Self, StageError> {
-        Ok(Self { countries: CountryGazetteer::load()?, amounts: AmountFinder::new() })
+        Ok(Self { entities: EntityFinder::load().map_err(StageError)?, amounts: AmountFinder::new() })
     }
 }
 
@@ -37,12 +41,12 @@ impl DocumentStage for Extract {
     }
 
     fn describe(&self) -> &'static str {
-        "country mentions (ISO 3166-1, en/es/pt names and demonyms) and amounts in kg, USD, ha, %"
+        "people, criminal groups, agencies, media, places (GeoNames) and countries; amounts in kg, USD, ha, %"
     }
 
     fn process(&self, doc: &mut DocRows) -> Result<(), StageError> {
         let text = TextView::new(&doc.document.text);
-        doc.mentions = self.countries.find(doc, &text);
+        doc.mentions = self.entities.find(doc, &text);
         doc.amounts = self.amounts.find(doc, &text);
         Ok(())
     }

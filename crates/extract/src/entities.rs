@@ -1,0 +1,770 @@
+//! Entity mentions: candidates from every finder (countries, the places and
+//! organizations gazetteer, people, patterns for names the dictionary lacks),
+//! then one pass that keeps the longest non-overlapping candidates, links
+//! surnames and acronyms to their entity, and writes `mentions` rows.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use crimefacts_model::{DocRows, Mention};
+use regex::Regex;
+
+use crate::TextView;
+use crate::countries::CountryGazetteer;
+use crate::gazetteer::{Entry, Gazetteer, without_accents};
+use crate::persons::PersonFinder;
+
+/// A possible mention, before overlaps are resolved.
+#[derive(Clone, Debug)]
+pub(crate) struct Candidate {
+    pub start: usize,
+    pub end: usize,
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    pub canonical: String,
+    pub country: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub method: &'static str,
+    pub confidence: f64,
+    /// Breaks ties between candidates over the same span (higher wins).
+    pub priority: u8,
+    /// A country inside an agency phrase ("Bolivian police") is both.
+    pub nests_countries: bool,
+}
+
+/// Words that make a capitalized phrase an agency.
+const AGENCY_WORDS: &[&str] = &[
+    "police",
+    "policía",
+    "polícia",
+    "ministry",
+    "ministerio",
+    "ministério",
+    "army",
+    "ejército",
+    "exército",
+    "navy",
+    "armada",
+    "marinha",
+    "force",
+    "forces",
+    "fuerza",
+    "fuerzas",
+    "força",
+    "forças",
+    "directorate",
+    "dirección",
+    "direção",
+    "office",
+    "fiscalía",
+    "prosecutor",
+    "agency",
+    "agencia",
+    "agência",
+    "secretariat",
+    "secretaría",
+    "secretaria",
+    "unit",
+    "unidad",
+    "unidade",
+    "command",
+    "comando",
+    "guard",
+    "guardia",
+    "guarda",
+    "department",
+    "departamento",
+    "service",
+    "servicio",
+    "serviço",
+    "administration",
+    "bureau",
+    "court",
+    "tribunal",
+    "corte",
+    "customs",
+    "aduana",
+    "intelligence",
+    "inteligencia",
+];
+const GROUP_WORDS: &[&str] = &[
+    "cartel", "cártel", "clan", "gang", "banda", "pandilla", "mara", "family", "familia", "família", "front", "frente",
+];
+
+/// "Long Name (LN)".
+static ACRONYM_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:of|the|for|and|on|in|to|de|del|la|las|los|el|y|e|da|do|dos|das|contra|en|para)\s+)*\p{Lu}[\p{L}'’-]+){1,10})\s+\((\p{Lu}[\p{Lu}\p{Ll}-]{1,9})\)")
+        .expect("static")
+});
+/// "LN (Long Name)".
+static ACRONYM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\p{Lu}{2,9})\s+\((\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:of|the|for|and|on|in|to|de|del|la|las|los|el|y|e|da|do|dos|das|contra|en|para)\s+)*\p{Lu}[\p{L}'’-]+){1,10})\)")
+        .expect("static")
+});
+/// "the Rosales clan", "Clan Úsuga", "Cartel de Jalisco", "banda Los Pulpos".
+static GROUP_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:(\p{Lu}\p{Ll}+)\s+(?:clan|family|gang|cartel|Clan|Cartel|Gang)\b|(?:Clan|Cartel|Cártel)\s+(?:de\s+|del\s+)?(?:los\s+|las\s+|la\s+|el\s+)?\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?|(?:banda|pandilla|gang)\s+(?:de\s+)?(?:Los|Las)\s+\p{Lu}\p{L}+)")
+        .expect("static")
+});
+/// "the civil organization Acción Andina", "la ONG Human Rights Watch".
+static ORGANIZATION_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:organization|organisation|organización|organização|NGO|ONG|foundation|fundación|fundação|institute|think tank)\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){0,4})")
+        .expect("static")
+});
+/// A newspaper after a reporting cue: "reported El Deber", "according to La Prensa".
+static MEDIA_AFTER_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\breported|\breports|\baccording to|\btold|\bcited by|\bpublished by|\binformó|\breportó|\bsegún|\bde acuerdo con|\bdijo a|\bsegundo|\binformou|\bpublicó|\bpublicou)\s+(?:the\s+)?((?:El|La|Los|Las|O|A|The)\s+\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?)")
+        .expect("static")
+});
+/// A newspaper before a reporting verb: "La Prensa reports".
+static MEDIA_BEFORE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b((?:El|La|O)\s+\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?)\s+(?:reported|reports|newspaper|daily|informó|reportó|publicó|informou|publicou)\b")
+        .expect("static")
+});
+/// "department of X" or "X department": the first-level division, not the city.
+static ADMIN1_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:departments? of|departamentos? de|province of|provincia de|state of|estado de|region of|región de)\s*$").expect("static")
+});
+
+fn slug(text: &str) -> String {
+    let folded: String = text
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ã' | 'ä' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
+            'é' | 'è' | 'ê' | 'É' | 'Ê' => 'e',
+            'í' | 'ì' | 'î' | 'Í' => 'i',
+            'ó' | 'ò' | 'ô' | 'õ' | 'ö' | 'Ó' | 'Ô' | 'Õ' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ü' => 'u',
+            'ñ' | 'Ñ' => 'n',
+            'ç' | 'Ç' => 'c',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+fn type_of_phrase(phrase: &str) -> &'static str {
+    let lower = phrase.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+    if words.iter().any(|w| GROUP_WORDS.contains(w)) {
+        "criminal_group"
+    } else if words.iter().any(|w| AGENCY_WORDS.contains(w)) {
+        "agency"
+    } else {
+        "organization"
+    }
+}
+
+fn id_prefix(entity_type: &str) -> &'static str {
+    match entity_type {
+        "criminal_group" => "group",
+        "agency" => "agency",
+        "media" => "media",
+        _ => "org",
+    }
+}
+
+/// Finds every kind of entity in a document.
+pub struct EntityFinder {
+    countries: CountryGazetteer,
+    gazetteer: Gazetteer,
+    persons: PersonFinder,
+}
+
+impl EntityFinder {
+    pub fn load() -> Result<Self, String> {
+        Ok(Self {
+            countries: CountryGazetteer::load().map_err(|e| e.0)?,
+            gazetteer: Gazetteer::load()?,
+            persons: PersonFinder::load(),
+        })
+    }
+
+    pub(crate) fn find(&self, doc: &DocRows, view: &TextView<'_>) -> Vec<Mention> {
+        let text = view.text;
+        let mut candidates: Vec<Candidate> = self.countries.candidates(text);
+        let mut country_counts: HashMap<String, usize> = HashMap::new();
+        for c in &candidates {
+            *country_counts.entry(c.country.clone().unwrap_or_default()).or_default() += 1;
+        }
+        let doc_countries: HashSet<String> = country_counts.keys().cloned().collect();
+
+        // Organizations named unambiguously somewhere make their ambiguous
+        // aliases ("La Prensa", "PCC") count elsewhere in the document.
+        let hits = self.gazetteer.find(text);
+        let mut certain_ids: HashSet<&str> = HashSet::new();
+        for hit in &hits {
+            if let [only] = hit.entries {
+                let e = self.gazetteer.entry(*only);
+                if !e.ambiguous && e.entity_type != "location" {
+                    certain_ids.insert(e.id.as_str());
+                }
+            }
+        }
+        for hit in &hits {
+            let usable: Vec<&Entry> = hit
+                .entries
+                .iter()
+                .map(|&i| self.gazetteer.entry(i))
+                .filter(|e| !e.case_sensitive || hit.exact)
+                .collect();
+            if let Some(c) = self.organization(hit.start, hit.end, &usable, &country_counts, &certain_ids) {
+                candidates.push(c);
+            } else if let Some(c) = self.place(text, hit.start, hit.end, &usable, &doc_countries) {
+                candidates.push(c);
+            }
+        }
+
+        for person in self.persons.find(text) {
+            candidates.push(Candidate {
+                start: person.start,
+                end: person.end,
+                entity_type: "person",
+                entity_id: format!("person:{}", slug(&person.name)),
+                canonical: person.name,
+                country: None,
+                lat: None,
+                lon: None,
+                method: person.method,
+                confidence: person.confidence,
+                // A name next to "said" may be an organization's.
+                priority: if person.method == "speech cue" { 2 } else { 4 },
+                nests_countries: false,
+            });
+        }
+        candidates.extend(self.patterns(text, &doc_countries));
+        candidates.extend(self.country_agencies(text, &candidates));
+
+        let mut kept = resolve(candidates);
+        kept.sort_by_key(|c| (c.start, c.end));
+        flag_contradicted_places(text, &mut kept);
+        adopt_appositive_names(text, &mut kept);
+        link_aliases(text, &mut kept);
+        kept.sort_by_key(|c| (c.start, c.end));
+        kept.into_iter()
+            .map(|c| {
+                let start = view.chars(c.start);
+                Mention {
+                    doc_id: doc.document.doc_id.clone(),
+                    sentence: doc.sentence_at(start),
+                    start,
+                    end: view.chars(c.end),
+                    text: text[c.start..c.end].to_string(),
+                    entity_type: c.entity_type.to_string(),
+                    entity_id: c.entity_id,
+                    canonical_name: c.canonical,
+                    country: c.country,
+                    latitude: c.lat,
+                    longitude: c.lon,
+                    method: c.method.to_string(),
+                    confidence: c.confidence,
+                }
+            })
+            .collect()
+    }
+
+    fn organization(
+        &self,
+        start: usize,
+        end: usize,
+        entries: &[&Entry],
+        country_counts: &HashMap<String, usize>,
+        certain_ids: &HashSet<&str>,
+    ) -> Option<Candidate> {
+        let orgs: Vec<&&Entry> = entries.iter().filter(|e| e.entity_type != "location").collect();
+        let chosen = if let [only] = orgs[..]
+            && !only.ambiguous
+        {
+            *only
+        } else {
+            // Ambiguous: the one whose other names the document uses, else the
+            // one from the country the document names most.
+            let mentions_of = |e: &Entry| e.country.as_ref().and_then(|c| country_counts.get(c)).copied().unwrap_or(0);
+            if let Some(named) = orgs.iter().find(|e| certain_ids.contains(e.id.as_str())) {
+                **named
+            } else {
+                let best = orgs.iter().map(|e| mentions_of(e)).max().unwrap_or(0);
+                let top: Vec<&&Entry> = orgs.iter().copied().filter(|e| mentions_of(e) == best).collect();
+                match top[..] {
+                    [one] if best > 0 => *one,
+                    _ => return None,
+                }
+            }
+        };
+        Some(Candidate {
+            start,
+            end,
+            entity_type: chosen.entity_type,
+            entity_id: chosen.id.clone(),
+            canonical: chosen.canonical.clone(),
+            country: chosen.country.clone(),
+            lat: None,
+            lon: None,
+            method: "gazetteer",
+            confidence: if chosen.ambiguous { 0.7 } else { 0.9 },
+            priority: 5,
+            nests_countries: chosen.entity_type == "agency",
+        })
+    }
+
+    /// The place a name refers to: prefer the document's own countries, then
+    /// regions, the kind of place the context asks for, and population. Small
+    /// places abroad are never guessed.
+    fn place(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        entries: &[&Entry],
+        doc_countries: &HashSet<String>,
+    ) -> Option<Candidate> {
+        let mut from = start.saturating_sub(40);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = &text[from..start];
+        let mut to = (end + 16).min(text.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let after = &text[end..to];
+        let wants_admin1 = ADMIN1_CUE.is_match(before)
+            || after.trim_start().to_lowercase().starts_with("department")
+            || after.trim_start().to_lowercase().starts_with("province")
+            || after.trim_start().to_lowercase().starts_with("state");
+        let found = &text[start..end];
+        let one_word = !found.contains(' ');
+        let best = entries
+            .iter()
+            .filter(|e| e.entity_type == "location")
+            .filter_map(|e| {
+                let in_doc = e.country.as_ref().is_some_and(|c| doc_countries.contains(c));
+                let big = e.population >= 1_000_000;
+                if !(e.region || in_doc || big) {
+                    return None;
+                }
+                // A one-word town, or a place found by a short alternative name,
+                // needs a locative cue: "Since" is also a Colombian town.
+                let alternative = !without_accents(found).eq_ignore_ascii_case(&without_accents(&e.canonical));
+                if one_word
+                    && !e.region
+                    && ((!e.admin1 && e.population < 100_000) || alternative)
+                    && !locative_before(before)
+                {
+                    return None;
+                }
+                let fit = if wants_admin1 == e.admin1 { 3.0 } else { 0.0 };
+                let score = f64::from(u8::from(in_doc)) * 10.0
+                    + if e.region { 6.0 } else { 0.0 }
+                    + fit
+                    + if e.admin1 { 1.0 } else { 0.0 }
+                    + (e.population as f64 + 1.0).log10() / 2.0;
+                Some((score, in_doc, *e))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))?;
+        let (_, in_doc, e) = best;
+        Some(Candidate {
+            start,
+            end,
+            entity_type: "location",
+            entity_id: e.id.clone(),
+            canonical: e.canonical.clone(),
+            country: e.country.clone(),
+            lat: e.lat,
+            lon: e.lon,
+            method: "gazetteer",
+            confidence: if in_doc || e.region { 0.85 } else { 0.6 },
+            priority: 2,
+            nests_countries: false,
+        })
+    }
+
+    /// Names the dictionary lacks: acronym definitions, group and organization
+    /// phrases, newspapers after reporting cues.
+    fn patterns(&self, text: &str, doc_countries: &HashSet<String>) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        let mut add = |start: usize, end: usize, entity_type: &'static str, canonical: String, method: &'static str| {
+            let id = format!("{}:{}", id_prefix(entity_type), slug(&canonical));
+            out.push(Candidate {
+                start,
+                end,
+                entity_type,
+                entity_id: id,
+                canonical,
+                country: None,
+                lat: None,
+                lon: None,
+                method,
+                confidence: 0.7,
+                // An explicit cue ("the organization X") outranks a guess from "said".
+                priority: if method == "organization cue" { 5 } else { 3 },
+                nests_countries: false,
+            });
+        };
+        for (re, long_group, short_group) in [(&*ACRONYM_AFTER, 1, 2), (&*ACRONYM_BEFORE, 2, 1)] {
+            for c in re.captures_iter(text) {
+                let (long, short) = (c.get(long_group).expect("group"), c.get(short_group).expect("group"));
+                // The long form starts at the word whose initial starts the acronym
+                // ("Later the Zona Roja Brigade (ZRB)" -> "Zona Roja Brigade").
+                let first_letter = short.as_str().chars().next().unwrap_or(' ');
+                let Some(cut) = long
+                    .as_str()
+                    .split_whitespace()
+                    .map(|w| w.as_ptr() as usize - long.as_str().as_ptr() as usize)
+                    .find(|&i| long.as_str()[i..].starts_with(first_letter))
+                else {
+                    continue;
+                };
+                let long_text = &long.as_str()[cut..];
+                let long_start = long.start() + cut;
+                if !acronym_fits(short.as_str(), long_text) {
+                    continue;
+                }
+                let entity_type = type_of_phrase(long_text);
+                // The acronym names the entity; the long form is the same one.
+                add(short.start(), short.end(), entity_type, short.as_str().to_string(), "acronym");
+                add(long_start, long.end(), entity_type, short.as_str().to_string(), "acronym");
+            }
+        }
+        for m in GROUP_PHRASE.find_iter(text) {
+            let phrase = m.as_str();
+            let first = phrase.split_whitespace().next().unwrap_or("");
+            if self.countries.names_a_country(first)
+                || matches!(first, "The" | "A" | "This" | "Drug" | "Crime" | "Criminal")
+            {
+                continue;
+            }
+            add(m.start(), m.end(), "criminal_group", phrase.to_string(), "pattern");
+        }
+        for c in ORGANIZATION_PHRASE.captures_iter(text) {
+            let m = c.get(1).expect("group");
+            add(m.start(), m.end(), type_of_phrase(m.as_str()), m.as_str().to_string(), "organization cue");
+        }
+        for re in [&*MEDIA_AFTER_CUE, &*MEDIA_BEFORE_CUE] {
+            for c in re.captures_iter(text) {
+                let m = c.get(1).expect("group");
+                let name = m.as_str().trim_start_matches("The ").to_string();
+                let start = m.end() - name.len();
+                add(start, m.end(), "media", name, "media cue");
+            }
+        }
+        let _ = doc_countries;
+        out
+    }
+
+    /// "Bolivian police", "Peru's Armed Forces": an agency named by its country.
+    fn country_agencies(&self, text: &str, candidates: &[Candidate]) -> Vec<Candidate> {
+        const KINDS: &[(&str, &str)] = &[
+            ("anti-narcotics police force", "anti-narcotics police"),
+            ("anti-narcotics police", "anti-narcotics police"),
+            ("anti-drug police", "anti-narcotics police"),
+            ("anti-drug force", "anti-narcotics police"),
+            ("anti-drug body", "anti-narcotics police"),
+            ("police force", "police"),
+            ("national police", "police"),
+            ("police", "police"),
+            ("armed forces", "armed forces"),
+            ("army", "army"),
+            ("navy", "navy"),
+            ("air force", "air force"),
+            ("military", "armed forces"),
+            ("government", "government"),
+            ("authorities", "authorities"),
+            ("officials", "authorities"),
+            ("prosecutors", "prosecutors"),
+            ("customs", "customs"),
+        ];
+        let mut out = Vec::new();
+        for c in candidates.iter().filter(|c| c.entity_type == "country") {
+            let rest = &text[c.end..];
+            let rest_trimmed = rest.strip_prefix("'s").or_else(|| rest.strip_prefix("’s")).unwrap_or(rest);
+            let Some(after) = rest_trimmed.strip_prefix(' ') else { continue };
+            let lower = after.to_lowercase();
+            let Some(&(written, kind)) = KINDS
+                .iter()
+                .find(|(w, _)| lower.starts_with(w) && !lower[w.len()..].starts_with(|ch: char| ch.is_alphanumeric()))
+            else {
+                continue;
+            };
+            if matches!(kind, "government" | "authorities") {
+                continue;
+            }
+            let end = text.len() - after.len() + written.len();
+            let iso = c.country.clone().unwrap_or_default();
+            out.push(Candidate {
+                start: c.start,
+                end,
+                entity_type: "agency",
+                entity_id: format!("agency:{}-{}", slug(kind), iso.to_lowercase()),
+                canonical: format!("{} {}", c.canonical, kind),
+                country: c.country.clone(),
+                lat: None,
+                lon: None,
+                method: "pattern",
+                confidence: 0.7,
+                priority: 3,
+                nests_countries: true,
+            });
+        }
+        out
+    }
+}
+
+/// Whether the words before a name place it ("in X", "en X", "near X").
+fn locative_before(before: &str) -> bool {
+    let last = before.split_whitespace().last().unwrap_or("").to_lowercase();
+    matches!(
+        last.as_str(),
+        "in" | "en"
+            | "em"
+            | "no"
+            | "na"
+            | "near"
+            | "from"
+            | "to"
+            | "at"
+            | "of"
+            | "de"
+            | "del"
+            | "da"
+            | "do"
+            | "a"
+            | "cerca"
+            | "hacia"
+            | "para"
+            | "desde"
+    )
+}
+
+/// An acronym fits a long name when its letters appear, in order, among the
+/// initials of the name's words (any language's word order is tried both ways).
+fn acronym_fits(short: &str, long: &str) -> bool {
+    let initials: Vec<char> =
+        long.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect();
+    let letters: Vec<char> = short.chars().filter(|c| c.is_uppercase()).collect();
+    if letters.len() < 2 {
+        return false;
+    }
+    let shared = letters.iter().filter(|l| initials.contains(l)).count();
+    letters.first() == initials.first() && shared * 2 >= letters.len()
+}
+
+/// Keeps the longest candidates that do not overlap; on an equal span, the
+/// higher priority. A country inside an agency phrase stays too.
+fn resolve(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    candidates.sort_by(|a, b| {
+        a.start.cmp(&b.start).then((b.end - b.start).cmp(&(a.end - a.start))).then(b.priority.cmp(&a.priority))
+    });
+    let mut kept: Vec<Candidate> = Vec::new();
+    for c in candidates {
+        let overlapping: Vec<&Candidate> = kept.iter().filter(|k| c.start < k.end && k.start < c.end).collect();
+        let allowed = overlapping.iter().all(|k| {
+            (k.nests_countries && c.entity_type == "country" && c.start >= k.start && c.end <= k.end)
+                || (c.nests_countries && k.entity_type == "country" && k.start >= c.start && k.end <= c.end)
+        });
+        if overlapping.is_empty() || allowed {
+            kept.push(c);
+        }
+    }
+    kept
+}
+
+/// "Callao in Bolivia": when the text puts a place in another country than the
+/// gazetteer does, keep the gazetteer's answer with a lower confidence.
+fn flag_contradicted_places(text: &str, kept: &mut [Candidate]) {
+    for i in 0..kept.len().saturating_sub(1) {
+        if kept[i].entity_type != "location" {
+            continue;
+        }
+        let Some(next) = kept[i + 1..].iter().find(|k| k.start >= kept[i].end) else { continue };
+        let between = text[kept[i].end..next.start].trim();
+        let joined = matches!(between, "," | "in" | "en" | "em" | "no" | "na" | "(");
+        if joined
+            && matches!(next.entity_type, "country" | "location")
+            && next.country.is_some()
+            && kept[i].country.is_some()
+            && next.country != kept[i].country
+        {
+            kept[i].confidence = 0.5;
+        }
+    }
+}
+
+/// "Bolivia's anti-drug force (FELCN)": a descriptive phrase followed by a
+/// known name in parentheses is that entity.
+fn adopt_appositive_names(text: &str, kept: &mut [Candidate]) {
+    let mut by_start: HashMap<usize, usize> = HashMap::new();
+    for (i, k) in kept.iter().enumerate() {
+        by_start.insert(k.start, i);
+    }
+    for i in 0..kept.len() {
+        if kept[i].method != "pattern" || kept[i].entity_type != "agency" {
+            continue;
+        }
+        let rest = &text[kept[i].end..];
+        let Some(inside) = rest.strip_prefix(" (") else { continue };
+        let named_at = kept[i].end + 2;
+        let Some(&j) = by_start.get(&named_at) else { continue };
+        if inside[kept[j].end - named_at..].starts_with(')') && kept[j].entity_type != "country" {
+            let (id, canonical, country, entity_type) =
+                (kept[j].entity_id.clone(), kept[j].canonical.clone(), kept[j].country.clone(), kept[j].entity_type);
+            let phrase = &mut kept[i];
+            phrase.entity_id = id;
+            phrase.canonical = canonical;
+            phrase.country = country;
+            phrase.entity_type = entity_type;
+            phrase.method = "appositive";
+        }
+    }
+}
+
+/// Later bare surnames ("Cáceres") and acronyms name the entity whose full
+/// form the document gives, wherever they appear (even before the definition).
+fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
+    let mut aliases: HashMap<String, Candidate> = HashMap::new();
+    for c in kept.iter() {
+        match c.entity_type {
+            "person" => {
+                let words: Vec<&str> = c.canonical.split_whitespace().collect();
+                if words.len() >= 2 {
+                    let last = words[words.len() - 1];
+                    aliases.entry(last.to_string()).or_insert_with(|| c.clone());
+                    if words.len() >= 3 {
+                        aliases.entry(words[words.len() - 2].to_string()).or_insert_with(|| c.clone());
+                    }
+                }
+            }
+            _ if c.method == "acronym" && c.canonical.chars().all(|ch| ch.is_uppercase() || ch == '-') => {
+                aliases.entry(c.canonical.clone()).or_insert_with(|| c.clone());
+            }
+            _ => {}
+        }
+    }
+    if aliases.is_empty() {
+        return;
+    }
+    let mut found = Vec::new();
+    for (alias, owner) in &aliases {
+        for (start, _) in text.match_indices(alias.as_str()) {
+            let end = start + alias.len();
+            if !crate::is_word(text, start, end) {
+                continue;
+            }
+            // A surname beats a place of the same name ("Morales", "Cáceres").
+            kept.retain(|k| !(k.entity_type == "location" && k.start == start && k.end == end));
+            if kept.iter().any(|k| start < k.end && k.start < end) {
+                continue;
+            }
+            let mut c = owner.clone();
+            c.start = start;
+            c.end = end;
+            c.method = "alias";
+            c.nests_countries = false;
+            found.push(c);
+        }
+    }
+    kept.extend(found);
+}
+
+#[cfg(test)]
+mod tests {
+    use crimefacts_model::Document;
+
+    use super::*;
+
+    fn finder() -> &'static EntityFinder {
+        static FINDER: LazyLock<EntityFinder> = LazyLock::new(|| EntityFinder::load().unwrap());
+        &FINDER
+    }
+
+    fn mentions(text: &str) -> Vec<(String, String, String)> {
+        let doc = DocRows {
+            document: Document { doc_id: "d".into(), text: text.into(), ..Document::default() },
+            ..DocRows::default()
+        };
+        finder().find(&doc, &TextView::new(text)).into_iter().map(|m| (m.text, m.entity_type, m.entity_id)).collect()
+    }
+
+    fn has(found: &[(String, String, String)], text: &str, entity_type: &str) -> bool {
+        found.iter().any(|(t, ty, _)| t == text && ty == entity_type)
+    }
+
+    fn id_of(found: &[(String, String, String)], text: &str) -> String {
+        found.iter().find(|(t, _, _)| t == text).map(|f| f.2.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_place_inside_a_group_or_person_name_is_not_a_place() {
+        let found = mentions("The Sinaloa Cartel fought in Culiacán, Mexico, said Victoria Pérez.");
+        assert!(has(&found, "Sinaloa Cartel", "criminal_group"), "{found:?}");
+        assert!(!found.iter().any(|(t, _, _)| t == "Sinaloa"), "{found:?}");
+        assert!(has(&found, "Culiacán", "location"), "{found:?}");
+        assert!(has(&found, "Victoria Pérez", "person"), "{found:?}");
+    }
+
+    #[test]
+    fn a_demonym_before_police_is_an_agency_and_a_country() {
+        let found = mentions("Bolivian police arrested two men.");
+        assert!(has(&found, "Bolivian police", "agency"), "{found:?}");
+        assert!(has(&found, "Bolivian", "country"), "{found:?}");
+    }
+
+    #[test]
+    fn an_acronym_defined_after_its_first_use_is_linked() {
+        let found = mentions("The ZRB said it would act. Later the Zona Roja Brigade (ZRB) seized arms in Peru.");
+        let ids: HashSet<String> = found.iter().filter(|(t, _, _)| t == "ZRB").map(|f| f.2.clone()).collect();
+        assert_eq!(ids.len(), 1, "{found:?}");
+        assert_eq!(found.iter().filter(|(t, _, _)| t == "ZRB").count(), 2, "{found:?}");
+        assert_eq!(id_of(&found, "Zona Roja Brigade"), id_of(&found, "ZRB"));
+    }
+
+    #[test]
+    fn a_newspaper_named_only_after_reported_is_media() {
+        let found = mentions("Police seized the drugs in Bolivia, reported El Diario Andino.");
+        assert!(has(&found, "El Diario Andino", "media"), "{found:?}");
+        let found = mentions("Police seized the drugs in Bolivia, reported El Deber.");
+        assert_eq!(id_of(&found, "El Deber"), "media:el-deber");
+    }
+
+    #[test]
+    fn spanish_articles_and_agencies() {
+        let found = mentions(
+            "Según la Policía Nacional del Perú, el Cártel de Sinaloa opera en Lima con apoyo del Tren de Aragua.",
+        );
+        assert!(found.iter().any(|(_, ty, _)| ty == "agency"), "{found:?}");
+        assert!(has(&found, "Cártel de Sinaloa", "criminal_group"), "{found:?}");
+        assert!(has(&found, "Tren de Aragua", "criminal_group"), "{found:?}");
+        assert!(has(&found, "Lima", "location"), "{found:?}");
+    }
+
+    #[test]
+    fn surnames_and_forms_of_a_name_share_one_id() {
+        let found = mentions("Vice Minister Felipe Cáceres met the press. Later Cáceres said Bolivia would act.");
+        let full = id_of(&found, "Felipe Cáceres");
+        assert!(full.starts_with("person:"), "{found:?}");
+        assert_eq!(id_of(&found, "Cáceres"), full);
+    }
+
+    #[test]
+    fn a_place_the_text_puts_in_another_country_keeps_its_gazetteer_answer_with_less_confidence() {
+        let doc = DocRows::default();
+        let text = "Traffickers travel to Callao in Bolivia and to Lima, Peru.";
+        let mentions = finder().find(&doc, &TextView::new(text));
+        let callao = mentions.iter().find(|m| m.text == "Callao").unwrap();
+        assert_eq!(callao.country.as_deref(), Some("PE"));
+        assert!(callao.confidence <= 0.5);
+        let lima = mentions.iter().find(|m| m.text == "Lima").unwrap();
+        assert!(lima.confidence > 0.5);
+    }
+
+    #[test]
+    fn places_prefer_the_documents_country_and_skip_small_towns_abroad() {
+        let found = mentions("In Bolivia, police raided a lab in Santa Cruz.");
+        let santa_cruz = id_of(&found, "Santa Cruz");
+        assert!(santa_cruz.starts_with("geonames:"), "{found:?}");
+        let found = mentions("Police said nothing.");
+        assert!(found.is_empty(), "{found:?}");
+    }
+}

@@ -1,0 +1,444 @@
+//! People: a capitalized name that starts with a known given name, a name after
+//! a title or role ("Minister of Defense Reymi Ferreira", "el fiscal Juan
+//! Pérez"), a name next to a speech verb ("said Theo Roncken", "según Ana
+//! Soto"), and nicknames ("alias 'Otoniel'", `Joaquín "El Chapo" Guzmán`).
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+const GIVEN_NAMES: &str = include_str!("../data/given_names.txt");
+
+/// A capitalized name of one to four words, with Spanish/Portuguese particles.
+const NAME: &str = r"\p{Lu}[\p{Ll}'’-]+(?:\s+(?:(?:de|del|da|das|do|dos|la|van|von|y|e)\s+)?\p{Lu}[\p{Ll}'’-]+){0,3}";
+
+static TITLED: LazyLock<Regex> = LazyLock::new(|| {
+    let titles = [
+        "President",
+        "Vice President",
+        "former President",
+        "Minister",
+        "Vice Minister",
+        "Deputy Minister",
+        "Interior Minister",
+        "Defense Minister",
+        "Security Minister",
+        "Senator",
+        "Congressman",
+        "Congresswoman",
+        "Governor",
+        "Mayor",
+        "General",
+        "Gen\\.",
+        "Colonel",
+        "Col\\.",
+        "Lieutenant",
+        "Lt\\.",
+        "Major",
+        "Captain",
+        "Capt\\.",
+        "Commander",
+        "Admiral",
+        "Sergeant",
+        "Judge",
+        "judge",
+        "Prosecutor",
+        "prosecutor",
+        "Attorney General",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "director",
+        "Director",
+        "analyst",
+        "expert",
+        "specialist",
+        "researcher",
+        "investigator",
+        "journalist",
+        "coordinator",
+        "commander",
+        "Presidente",
+        "presidente",
+        "expresidente",
+        "Ministro",
+        "ministro",
+        "Ministra",
+        "ministra",
+        "Viceministro",
+        "viceministro",
+        "Viceministra",
+        "viceministra",
+        "general",
+        "Coronel",
+        "coronel",
+        "Teniente",
+        "teniente",
+        "Capitán",
+        "capitán",
+        "Comandante",
+        "comandante",
+        "Almirante",
+        "Fiscal",
+        "fiscal",
+        "Juez",
+        "juez",
+        "vocero",
+        "vocera",
+        "portavoz",
+        "directora",
+        "analista",
+        "experto",
+        "experta",
+        "especialista",
+        "investigador",
+        "investigadora",
+        "periodista",
+        "alcalde",
+        "alcaldesa",
+        "gobernador",
+        "gobernadora",
+        "senador",
+        "senadora",
+        "diputado",
+        "diputada",
+        "delegado",
+        "Dr\\.",
+        "Dra\\.",
+        "Sr\\.",
+        "Sra\\.",
+        "Mr\\.",
+        "Ms\\.",
+        "Mrs\\.",
+        "delegado",
+        "procurador",
+        "procuradora",
+        "deputado",
+        "deputada",
+        "prefeito",
+        "prefeita",
+        "governador",
+        "delegada",
+    ];
+    let titles = titles.join("|");
+    Regex::new(&format!(
+        r"(?:{titles})(?:\s+(?:of|de|del|da|do|for|para)\s+(?:the\s+|la\s+|el\s+)?\p{{Lu}}\p{{L}}+(?:\s+(?:and|y|e|of|de)?\s*\p{{Lu}}\p{{L}}+)*?)?,?\s+({NAME})"
+    ))
+    .expect("static")
+});
+
+static SPEAKER_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:\bsaid|\bsays|\baccording to|\bsegún|\bsegun|\bdijo|\bde acuerdo con|\bsegundo|\bdisse|\btold)\s+({NAME})"
+    ))
+    .expect("static")
+});
+
+static SPEAKER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"({NAME}),?\s+(?:said|says|told|stated|explained|added|warned|dijo|afirmó|señaló|explicó|declaró|aseguró|disse|afirmou|declarou)\b"
+    ))
+    .expect("static")
+});
+
+/// First "Nick" Last: the full name and the nickname are one person.
+static NICKNAMED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(\p{Lu}\p{Ll}+)\s+["“'‘]((?:El|La|Los)\s+)?(\p{Lu}\p{L}+)["”'’]\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)"#,
+    )
+    .expect("static")
+});
+
+static ALIAS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:\balias|\bknown as|\bconocido como|\bapodado|\bvulgo|\ba\.k\.a\.)\s+["“'‘]?((?:El|La)\s+)?\p{Lu}\p{L}+["”'’]?"#)
+        .expect("static")
+});
+
+/// Capitalized words that end a name: what follows a title is an office or
+/// a place as often as a person.
+const NOT_NAME_WORDS: &[&str] = &[
+    "Police",
+    "Ministry",
+    "Army",
+    "Navy",
+    "Force",
+    "Forces",
+    "Office",
+    "Department",
+    "Directorate",
+    "Agency",
+    "Cartel",
+    "Policía",
+    "Ministerio",
+    "Ejército",
+    "Armada",
+    "Fuerza",
+    "Fuerzas",
+    "Fiscalía",
+    "Polícia",
+    "Government",
+    "Gobierno",
+    "Governo",
+    "Congress",
+    "Congreso",
+    "Senate",
+    "Senado",
+    "Court",
+    "Corte",
+    "Tribunal",
+    "National",
+    "Nacional",
+    "General",
+    "State",
+    "Estado",
+    "United",
+    "Unidos",
+    "Republic",
+    "República",
+    "Administration",
+    "Analysis",
+    "Crime",
+    "News",
+    "The",
+    "This",
+    "That",
+    "In",
+    "On",
+    "At",
+];
+
+pub struct PersonFinder {
+    given: HashSet<String>,
+}
+
+/// A person found in a text: the span, the name to use as canonical, and a
+/// nickname that names the same person.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundPerson {
+    pub start: usize,
+    pub end: usize,
+    pub name: String,
+    pub method: &'static str,
+    pub confidence: f64,
+}
+
+impl PersonFinder {
+    pub fn load() -> Self {
+        let given = GIVEN_NAMES.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_lowercase).collect();
+        Self { given }
+    }
+
+    fn is_given(&self, word: &str) -> bool {
+        self.given.contains(&word.to_lowercase())
+    }
+
+    pub fn find(&self, text: &str) -> Vec<FoundPerson> {
+        let mut found = Vec::new();
+        // Full names written around a quoted nickname keep their whole span.
+        for c in NICKNAMED.captures_iter(text) {
+            let whole = c.get(0).expect("match");
+            let name = format!("{} {}", &c[1], &c[4]);
+            found.push(FoundPerson {
+                start: whole.start(),
+                end: whole.end(),
+                name,
+                method: "nickname",
+                confidence: 0.85,
+            });
+        }
+        let mut push = |start: usize, end: usize, method: &'static str, confidence: f64| {
+            if let Some((s, e, name)) = trim_name(text, start, end) {
+                found.push(FoundPerson { start: s, end: e, name, method, confidence });
+            }
+        };
+        for c in TITLED.captures_iter(text) {
+            let m = c.get(1).expect("group");
+            push(m.start(), m.end(), "title", 0.85);
+        }
+        for re in [&*SPEAKER_AFTER, &*SPEAKER_BEFORE] {
+            for c in re.captures_iter(text) {
+                let m = c.get(1).expect("group");
+                push(m.start(), m.end(), "speech cue", 0.75);
+            }
+        }
+        for m in NAME_RE.find_iter(text) {
+            let first = m.as_str().split_whitespace().next().unwrap_or("");
+            if self.is_given(first) {
+                push(m.start(), m.end(), "given name", 0.8);
+            }
+        }
+        for c in ALIAS.captures_iter(text) {
+            let m = c.get(0).expect("match");
+            let Some(first_capital) = m.as_str().find(|ch: char| ch.is_uppercase()) else { continue };
+            let nick = text[m.start() + first_capital..m.end()].trim_end_matches(|ch: char| !ch.is_alphanumeric());
+            let start = m.start() + first_capital;
+            found.push(FoundPerson {
+                start,
+                end: start + nick.len(),
+                name: nick.to_string(),
+                method: "nickname",
+                confidence: 0.8,
+            });
+        }
+        found
+    }
+}
+
+static NAME_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME).expect("static"));
+
+const PARTICLES: &[&str] = &["de", "del", "da", "das", "do", "dos", "la", "y", "e", "van", "von"];
+
+/// Capitalized words that start sentences or name offices, never a name's first word.
+const NOT_FIRST_WORDS: &[&str] = &[
+    "Later",
+    "But",
+    "However",
+    "Then",
+    "Also",
+    "Meanwhile",
+    "According",
+    "After",
+    "Before",
+    "While",
+    "When",
+    "Since",
+    "Although",
+    "Both",
+    "Its",
+    "Their",
+    "His",
+    "Her",
+    "Our",
+    "Former",
+    "Then-President",
+    "Defense",
+    "Defence",
+    "Social",
+    "Security",
+    "Interior",
+    "Justice",
+    "Foreign",
+    "Affairs",
+    "Public",
+    "Economy",
+    "Finance",
+    "Health",
+    "Education",
+    "Defensa",
+    "Seguridad",
+    "Justicia",
+    "Relaciones",
+    "Exteriores",
+    "Pero",
+    "Sin",
+    "Embargo",
+    "Luego",
+    "Además",
+    "Según",
+    "Mientras",
+    "Cuando",
+    "Desde",
+    "Aunque",
+    "Também",
+    "Mas",
+    "Depois",
+    "Segundo",
+    "Enquanto",
+    "Quando",
+    "Bolivian",
+    "Peruvian",
+    "Colombian",
+    "Mexican",
+    "Brazilian",
+    "El",
+    "La",
+    "Los",
+    "Las",
+    "The",
+    "O",
+    "A",
+    "Os",
+    "As",
+    // titles and offices
+    "Vice",
+    "Minister",
+    "Ministers",
+    "President",
+    "Director",
+    "Governor",
+    "Mayor",
+    "Senator",
+    "Colonel",
+    "Commander",
+    "Chief",
+    "Secretary",
+    "Deputy",
+    "Ministro",
+    "Ministra",
+    "Viceministro",
+    "Viceministra",
+    "Presidente",
+    "Directora",
+    "Gobernador",
+    "Alcalde",
+    "Coronel",
+    "Comandante",
+    "Secretario",
+    "Jefe",
+];
+
+/// Cuts a candidate at the first word that cannot be part of a name, and drops
+/// particles left at its end ("Juan de"). Names need two words.
+fn trim_name(text: &str, start: usize, end: usize) -> Option<(usize, usize, String)> {
+    let span = &text[start..end];
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    for word in span.split_whitespace() {
+        if words.is_empty() && (NOT_FIRST_WORDS.contains(&word) || NOT_NAME_WORDS.contains(&word)) {
+            continue;
+        }
+        if NOT_NAME_WORDS.contains(&word) {
+            break;
+        }
+        words.push((word.as_ptr() as usize - span.as_ptr() as usize, word));
+    }
+    while words.last().is_some_and(|(_, w)| PARTICLES.contains(w)) {
+        words.pop();
+    }
+    let &(first_offset, _) = words.first()?;
+    let &(offset, last) = words.last()?;
+    if words.len() < 2 {
+        return None;
+    }
+    let name = words.iter().map(|(_, w)| *w).collect::<Vec<_>>().join(" ");
+    Some((start + first_offset, start + offset + last.len(), name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people(text: &str) -> Vec<(String, &'static str)> {
+        PersonFinder::load().find(text).into_iter().map(|p| (p.name, p.method)).collect()
+    }
+
+    #[test]
+    fn titles_speech_cues_given_names_and_nicknames() {
+        let found = people("Bolivian Minister of Defense Reymi Ferreira said the talks went well.");
+        assert!(found.contains(&("Reymi Ferreira".into(), "title")), "{found:?}");
+        let found = people("The truce will hold, said Ana Soto, a researcher.");
+        assert!(found.iter().any(|(n, _)| n == "Ana Soto"), "{found:?}");
+        let found = people("El fiscal Juan Carlos Pérez dijo que la red operaba en Santa Cruz.");
+        assert!(found.iter().any(|(n, _)| n == "Juan Carlos Pérez"), "{found:?}");
+        let found = people("drug kingpin Joaquin “El Chapo” Guzman was at one point");
+        assert!(found.iter().any(|(n, m)| n == "Joaquin Guzman" && *m == "nickname"), "{found:?}");
+        let found = people("capturaron a Dairo Antonio Úsuga, alias 'Otoniel', en Antioquia.");
+        assert!(found.iter().any(|(n, _)| n == "Otoniel"), "{found:?}");
+    }
+
+    #[test]
+    fn offices_after_titles_are_not_people() {
+        let found = people("The Attorney General Office said the National Police would act.");
+        assert!(found.is_empty(), "{found:?}");
+    }
+}
