@@ -99,27 +99,27 @@ static ACRONYM_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// "LN (Long Name)".
 static ACRONYM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\p{Lu}{2,9})\s+\((\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:of|the|for|and|on|in|to|de|del|la|las|los|el|y|e|da|do|dos|das|contra|en|para)\s+)*\p{Lu}[\p{L}'’-]+){1,10})\)")
+    Regex::new(r"(?-u:\b)(\p{Lu}{2,9})\s+\((\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:of|the|for|and|on|in|to|de|del|la|las|los|el|y|e|da|do|dos|das|contra|en|para)\s+)*\p{Lu}[\p{L}'’-]+){1,10})\)")
         .expect("static")
 });
 /// "the Rosales clan", "Clan Úsuga", "Cartel de Jalisco", "banda Los Pulpos".
 static GROUP_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(\p{Lu}\p{Ll}+)\s+(?:clan|family|gang|cartel|Clan|Cartel|Gang)\b|(?:Clan|Cartel|Cártel)\s+(?:de\s+|del\s+)?(?:los\s+|las\s+|la\s+|el\s+)?\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?|(?:banda|pandilla|gang)\s+(?:de\s+)?(?:Los|Las)\s+\p{Lu}\p{L}+)")
+    Regex::new(r"(?-u:\b)(?:(\p{Lu}\p{Ll}+)\s+(?:clan|family|gang|cartel|Clan|Cartel|Gang)(?-u:\b)|(?:Clan|Cartel|Cártel)\s+(?:de\s+|del\s+)?(?:los\s+|las\s+|la\s+|el\s+)?\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?|(?:banda|pandilla|gang)\s+(?:de\s+)?(?:Los|Las)\s+\p{Lu}\p{L}+)")
         .expect("static")
 });
 /// "the civil organization Acción Andina", "la ONG Human Rights Watch".
 static ORGANIZATION_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:organization|organisation|organización|organização|NGO|ONG|foundation|fundación|fundação|institute|think tank)\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){0,4})")
+    Regex::new(r"(?-u:\b)(?:organization|organisation|organización|organização|NGO|ONG|foundation|fundación|fundação|institute|think tank)\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){0,4})")
         .expect("static")
 });
 /// A newspaper after a reporting cue: "reported El Deber", "according to La Prensa".
 static MEDIA_AFTER_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\breported|\breports|\baccording to|\btold|\bcited by|\bpublished by|\binformó|\breportó|\bsegún|\bde acuerdo con|\bdijo a|\bsegundo|\binformou|\bpublicó|\bpublicou)\s+(?:the\s+)?((?:El|La|Los|Las|O|A|The)\s+\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?)")
+    Regex::new(r"(?:(?-u:\b)reported|(?-u:\b)reports|(?-u:\b)according to|(?-u:\b)told|(?-u:\b)cited by|(?-u:\b)published by|(?-u:\b)informó|(?-u:\b)reportó|(?-u:\b)según|(?-u:\b)de acuerdo con|(?-u:\b)dijo a|(?-u:\b)segundo|(?-u:\b)informou|(?-u:\b)publicó|(?-u:\b)publicou)\s+(?:the\s+)?((?:El|La|Los|Las|O|A|The)\s+\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?)")
         .expect("static")
 });
 /// A newspaper before a reporting verb: "La Prensa reports".
 static MEDIA_BEFORE_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b((?:El|La|O)\s+\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?)\s+(?:reported|reports|newspaper|daily|informó|reportó|publicó|informou|publicou)\b")
+    Regex::new(r"(?-u:\b)((?:El|La|O)\s+\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?)\s+(?:reported|reports|newspaper|daily|informó|reportó|publicó|informou|publicou)(?-u:\b)")
         .expect("static")
 });
 /// "department of X" or "X department": the first-level division, not the city.

@@ -130,14 +130,14 @@ static TITLED: LazyLock<Regex> = LazyLock::new(|| {
 
 static SPEAKER_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:\bsaid|\bsays|\baccording to|\bsegún|\bsegun|\bdijo|\bde acuerdo con|\bsegundo|\bdisse|\btold)\s+({NAME})"
+        r"(?:(?-u:\b)said|(?-u:\b)says|(?-u:\b)according to|(?-u:\b)según|(?-u:\b)segun|(?-u:\b)dijo|(?-u:\b)de acuerdo con|(?-u:\b)segundo|(?-u:\b)disse|(?-u:\b)told)\s+({NAME})"
     ))
     .expect("static")
 });
 
 static SPEAKER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"({NAME}),?\s+(?:said|says|told|stated|explained|added|warned|dijo|afirmó|señaló|explicó|declaró|aseguró|disse|afirmou|declarou)\b"
+        r"({NAME}),?\s+(?:said|says|told|stated|explained|added|warned|dijo|afirmó|señaló|explicó|declaró|aseguró|disse|afirmou|declarou)(?-u:\b)"
     ))
     .expect("static")
 });
@@ -151,7 +151,7 @@ static NICKNAMED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ALIAS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:\balias|\bknown as|\bconocido como|\bapodado|\bvulgo|\ba\.k\.a\.)\s+["“'‘]?((?:El|La)\s+)?\p{Lu}\p{L}+["”'’]?"#)
+    Regex::new(r#"(?:(?-u:\b)alias|(?-u:\b)known as|(?-u:\b)conocido como|(?-u:\b)apodado|(?-u:\b)vulgo|(?-u:\b)a\.k\.a\.)\s+["“'‘]?((?:El|La)\s+)?\p{Lu}\p{L}+["”'’]?"#)
         .expect("static")
 });
 
