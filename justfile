@@ -60,6 +60,14 @@ new-stage NAME:
 data-countries:
     python3 scripts/build_countries.py
 
+# Rebuild the GeoNames places, regions and country points (crates/extract/data).
+data-places:
+    python3 scripts/build_places.py
+
+# Rebuild crates/extract/data/given_names.txt.
+data-names:
+    python3 scripts/build_given_names.py
+
 _venv:
     test -x {{python}} || python3 -m venv {{venv}}
     {{python}} -c 'import pyarrow, polars, duckdb' 2>/dev/null || {{python}} -m pip install -q -r scripts/requirements.txt
