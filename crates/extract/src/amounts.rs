@@ -5,12 +5,13 @@ use crimefacts_model::{Amount, DocRows};
 use regex::Regex;
 
 use crate::lexicon::{
-    AREA_UNITS, CURRENCY_SYMBOLS, CURRENCY_WORDS, DRUGS, MASS_UNITS, PER_UNITS, PERCENT_UNITS, QUALIFIERS,
+    AREA_UNITS, COUNT_NOUNS, CURRENCY_SYMBOLS, CURRENCY_WORDS, DRUGS, MASS_UNITS, PER_UNITS, PERCENT_UNITS, PRICE_CUES,
+    QUALIFIERS, STOP_MODIFIERS,
 };
-use crate::numbers::{parse_number, scale_factor};
+use crate::numbers::{number_words_pattern, parse_amount_number, scale_factor};
 use crate::{TextView, is_word};
 
-const NUMBER: &str = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
+const DIGITS: &str = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
 const SCALE_WORDS: &str =
     r"mil millones|millions|million|millones|millón|millon|milhões|milhão|billions|billion|bilhões|bilhão|thousand|mil";
 
@@ -22,6 +23,10 @@ pub struct AmountFinder {
     money_prefixed: Regex,
     /// number [scale] currency word.
     money_suffixed: Regex,
+    /// number, a few modifiers, a countable noun ("1,581 cocaine laboratories").
+    counted: Regex,
+    /// "between 3 and 5 tons", "entre 3 y 5 toneladas".
+    between: Regex,
     /// "per kilo", "a flight", "por año" right after a money amount.
     per_after: Regex,
     /// "a kilo", "the kilo", "el kilo" anywhere in the sentence: prices in it are per kg.
@@ -49,16 +54,24 @@ impl AmountFinder {
             MASS_UNITS.iter().map(|u| u.0).chain(AREA_UNITS.iter().copied()).chain(PERCENT_UNITS.iter().copied()),
         );
         let compile = |pattern: String| Regex::new(&pattern).expect("static amount pattern");
+        let number = format!("(?:{DIGITS}|{})", number_words_pattern());
+        let nouns = alternation(COUNT_NOUNS.iter().map(|n| n.0));
         Self {
             measured: compile(format!(
-                r"(?i)(?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE_WORDS}))?\s*-?\s*(?P<unit>{units})"
+                r"(?i)(?P<num>{number})(?:\s*(?:-|–|to)\s*(?P<max>{number}))?(?:\s+(?P<scale>{SCALE_WORDS}))?\s*-?\s*(?P<unit>{units})"
+            )),
+            between: compile(format!(
+                r"(?i)(?:between|entre)\s+(?P<num>{number})\s+(?:and|y|e)\s+(?P<max>{number})(?:\s+(?P<scale>{SCALE_WORDS}))?\s*(?P<unit>{units})"
+            )),
+            counted: compile(format!(
+                r"(?i)(?P<num>{number})\s+(?P<mods>(?:[\p{{L}}-]+\s+){{0,2}}?)(?P<noun>{nouns})(?-u:\b)"
             )),
             money_prefixed: compile(format!(
-                r"(?i)(?P<cur>{})\s?(?P<num>{NUMBER})(?:\s*(?P<scale>{SCALE_WORDS}|bn|mn|m)(?-u:\b))?",
+                r"(?i)(?P<cur>{})\s?(?P<num>{DIGITS})(?:\s*(?P<scale>{SCALE_WORDS}|bn|mn|m)(?-u:\b))?",
                 alternation(CURRENCY_SYMBOLS.iter().map(|c| c.0))
             )),
             money_suffixed: compile(format!(
-                r"(?i)(?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE_WORDS}))?\s+(?:de\s+)?(?P<cur>{})",
+                r"(?i)(?P<num>{number})(?:\s+(?P<scale>{SCALE_WORDS}))?\s+(?:de\s+)?(?P<cur>{})",
                 alternation(CURRENCY_WORDS.iter().map(|c| c.0))
             )),
             per_after: compile(format!(
@@ -80,7 +93,7 @@ impl AmountFinder {
     pub(crate) fn find(&self, doc: &DocRows, view: &TextView<'_>) -> Vec<Amount> {
         let text = view.text;
         let mut found: Vec<Found> = Vec::new();
-        for c in self.measured.captures_iter(text) {
+        for c in self.measured.captures_iter(text).chain(self.between.captures_iter(text)) {
             let whole = c.get(0).expect("match");
             let unit_text = c["unit"].to_lowercase();
             if unit_text != "%" && !is_word(text, whole.start(), whole.end()) {
@@ -90,14 +103,16 @@ impl AmountFinder {
             if unit_text.len() <= 2 && c["unit"] != unit_text && unit_text != "kg" {
                 continue;
             }
-            let Some(value) = scaled(&c["num"], c.name("scale").map(|m| m.as_str())) else { continue };
-            let (kind, unit, value_norm, unit_norm) = match MASS_UNITS.iter().find(|u| u.0 == unit_text) {
-                Some(&(_, unit, kg)) => ("mass", unit, value * kg, "kg"),
-                None if AREA_UNITS.contains(&unit_text.as_str()) => ("area", "ha", value, "ha"),
-                None => ("percent", "%", value, "%"),
+            let scale = c.name("scale").map(|m| m.as_str());
+            let Some(value) = scaled(&c["num"], scale) else { continue };
+            let value_max = c.name("max").and_then(|m| scaled(m.as_str(), scale)).filter(|max| *max > value);
+            let (kind, unit, factor, unit_norm) = match MASS_UNITS.iter().find(|u| u.0 == unit_text) {
+                Some(&(_, unit, kg)) => ("mass", unit, kg, "kg"),
+                None if AREA_UNITS.contains(&unit_text.as_str()) => ("area", "ha", 1.0, "ha"),
+                None => ("percent", "%", 1.0, "%"),
             };
-            let (start, end, value_norm) = (whole.start(), whole.end(), Some(value_norm));
-            found.push(Found { start, end, kind, value, unit, value_norm, unit_norm });
+            let (start, end, value_norm) = (whole.start(), whole.end(), Some(value * factor));
+            found.push(Found { start, end, kind, value, value_max, unit, value_norm, unit_norm, object: None });
         }
         for c in self.money_prefixed.captures_iter(text).chain(self.money_suffixed.captures_iter(text)) {
             let whole = c.get(0).expect("match");
@@ -115,7 +130,43 @@ impl AmountFinder {
             // committed table of exchange rates (see README).
             let usd = (code == "USD").then_some(value);
             let (start, end) = (whole.start(), whole.end());
-            found.push(Found { start, end, kind: "money", value, unit: code, value_norm: usd, unit_norm: "USD" });
+            found.push(Found {
+                start,
+                end,
+                kind: "money",
+                value,
+                value_max: None,
+                unit: code,
+                value_norm: usd,
+                unit_norm: "USD",
+                object: None,
+            });
+        }
+        for c in self.counted.captures_iter(text) {
+            let whole = c.get(0).expect("match");
+            let num = &c["num"];
+            if !is_word(text, whole.start(), whole.end()) || looks_like_year(num) {
+                continue;
+            }
+            // Modifiers are adjectives and nouns, never a verb or a clause break.
+            if c["mods"].split_whitespace().any(|w| STOP_MODIFIERS.contains(&w.to_lowercase().as_str())) {
+                continue;
+            }
+            let Some(value) = parse_amount_number(num) else { continue };
+            let noun = c["noun"].to_lowercase();
+            let lemma = COUNT_NOUNS.iter().find(|n| n.0 == noun).map_or("item", |n| n.1);
+            let (start, end) = (whole.start(), whole.end());
+            found.push(Found {
+                start,
+                end,
+                kind: "count",
+                value,
+                value_max: None,
+                unit: "1",
+                value_norm: Some(value),
+                unit_norm: "1",
+                object: Some(lemma),
+            });
         }
 
         // Overlaps (a money pattern and a measure over one number): keep the
@@ -135,15 +186,31 @@ impl AmountFinder {
             .map(|m| (m.start(), m.end(), DRUGS[m.pattern().as_usize()].1))
             .collect();
 
+        // The rate of the last price, carried to a following sentence that
+        // continues it ("a kilo ... costs $1,500. In Europe it sells for $50,000").
+        let mut last_rate: Option<(i64, String)> = None;
         kept.into_iter()
             .enumerate()
             .map(|(n, f)| {
                 let char_start = view.chars(f.start);
                 let sentence_index = doc.sentence_at(char_start);
                 let (s_start, s_end) = sentence_bytes(doc, view, sentence_index);
-                let per = if f.kind == "money" { self.per(text, f.end, s_start, s_end) } else { None };
+                let mut per = if f.kind == "money" { self.per(text, f.end, s_start, s_end) } else { None };
+                if f.kind == "money" {
+                    if per.is_none()
+                        && let Some((rate_sentence, rate)) = &last_rate
+                        && sentence_index - rate_sentence <= 1
+                        && has_price_cue(&text[s_start..s_end])
+                    {
+                        per = Some(rate.clone());
+                    }
+                    if let Some(p) = &per {
+                        last_rate = Some((sentence_index, p.clone()));
+                    }
+                }
                 let drug = match f.kind {
                     "mass" | "money" => drug_of(text, &drugs, f.end, s_start, s_end, f.kind == "mass"),
+                    "count" => drugs.iter().find(|d| d.0 >= f.start && d.1 <= f.end).map(|d| d.2),
                     _ => drug_following(text, &drugs, f.end),
                 };
                 Amount {
@@ -155,14 +222,14 @@ impl AmountFinder {
                     text: text[f.start..f.end].to_string(),
                     kind: f.kind.into(),
                     value: f.value,
-                    value_max: None,
+                    value_max: f.value_max,
                     unit: f.unit.into(),
                     value_norm: f.value_norm,
                     unit_norm: f.unit_norm.into(),
                     per,
                     qualifier: qualifier(&text[s_start.min(f.start)..f.start]).into(),
                     drug: drug.map(str::to_string),
-                    object: None,
+                    object: f.object.map(str::to_string),
                 }
             })
             .collect()
@@ -182,9 +249,24 @@ struct Found {
     end: usize,
     kind: &'static str,
     value: f64,
+    value_max: Option<f64>,
     unit: &'static str,
     value_norm: Option<f64>,
     unit_norm: &'static str,
+    object: Option<&'static str>,
+}
+
+/// Words of price statements: a money amount next to them is a price.
+fn has_price_cue(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    PRICE_CUES.iter().any(|cue| lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *cue))
+}
+
+/// Four plain digits from 1900 to 2099 are a year, not a count.
+fn looks_like_year(number: &str) -> bool {
+    number.len() == 4
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && (1900..=2099).contains(&number.parse::<u32>().unwrap_or(0))
 }
 
 fn scaled(number: &str, scale: Option<&str>) -> Option<f64> {
@@ -192,7 +274,7 @@ fn scaled(number: &str, scale: Option<&str>) -> Option<f64> {
         Some(word) => scale_factor(word)?,
         None => 1.0,
     };
-    Some(parse_number(number)? * factor)
+    Some(parse_amount_number(number)? * factor)
 }
 
 fn sentence_bytes(doc: &DocRows, view: &TextView<'_>, index: i64) -> (usize, usize) {
@@ -325,8 +407,79 @@ mod tests {
 
     #[test]
     fn bare_numbers_years_and_codes_are_not_amounts() {
-        assert!(amounts("In 2014, 20 clans and 3G phones; decree 1500; A4 paper").is_empty());
+        let found =
+            amounts("In 2014, 20 clans and 3G phones; decree 1500; A4 paper; the 1st Bilateral Cabinet; aged 42.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].text.as_str(), found[0].object.as_deref()), ("20 clans", Some("clan")));
         assert!(amounts("a 5kgb file").is_empty());
+    }
+
+    #[test]
+    fn counts_name_what_they_count_as_a_singular_lemma() {
+        let cases = [
+            ("they dismantled 1,581 cocaine laboratories", 1581.0, "laboratory", Some("cocaine")),
+            ("seized over 1.5 tons on six Bolivian planes", 6.0, "plane", None),
+            ("destroyed 50 clandestine landing strips", 50.0, "landing strip", None),
+            ("hosts up to 3,000 Colombian drug traffickers", 3000.0, "trafficker", None),
+            ("detuvieron a 12 sospechosos", 12.0, "suspect", None),
+            ("a dozen boats", 12.0, "boat", None),
+        ];
+        for (text, value, object, drug) in cases {
+            let found = amounts(text);
+            let count = found.iter().find(|a| a.kind == "count").unwrap_or_else(|| panic!("{text}: {found:?}"));
+            assert_eq!(
+                (count.value, count.object.as_deref(), count.drug.as_deref()),
+                (value, Some(object), drug),
+                "{text}"
+            );
+        }
+        assert_eq!(one("hosts up to 3,000 Colombian drug traffickers").qualifier, "at_most");
+    }
+
+    #[test]
+    fn number_words_ranges_and_ton_kinds() {
+        assert_eq!(one("Ninety percent of this").value_norm, Some(90.0));
+        assert_eq!(one("dos toneladas de cocaína").value_norm, Some(2000.0));
+        let range = one("between 3 and 5 tons of cocaine");
+        assert_eq!((range.value, range.value_max, range.value_norm), (3.0, Some(5.0), Some(3000.0)));
+        let range = one("entre 2 y 4 toneladas");
+        assert_eq!((range.value, range.value_max), (2.0, Some(4.0)));
+        assert_eq!(one("3-5 kilos").value_max, Some(5.0));
+        assert_eq!(one("2 tonnes").value_norm, Some(2000.0));
+        assert_eq!(one("2 metric tons").value_norm, Some(2000.0));
+        assert!((one("2 short tons").value_norm.unwrap() - 1814.37).abs() < 0.01);
+    }
+
+    fn amounts_in_sentences(sentences: &[&str]) -> Vec<Amount> {
+        let text = sentences.join(" ");
+        let mut doc = DocRows {
+            document: Document { doc_id: "d".into(), text: text.clone(), ..Document::default() },
+            ..DocRows::default()
+        };
+        let mut start = 0;
+        for (i, s) in sentences.iter().enumerate() {
+            let len = s.chars().count() as i64;
+            doc.sentences.push(crimefacts_model::Sentence {
+                doc_id: "d".into(),
+                sentence: i as i64,
+                start,
+                end: start + len,
+                text: s.to_string(),
+            });
+            start += len + 1;
+        }
+        AmountFinder::new().find(&doc, &TextView::new(&text))
+    }
+
+    #[test]
+    fn a_rate_carries_to_the_next_sentence_that_continues_the_price() {
+        let found = amounts_in_sentences(&[
+            "A kilo of cocaine paste costs $1,500 in Santa Cruz.",
+            "In Europe it sells for $50,000, the police said.",
+            "The government spent $3 million on the operation.",
+        ]);
+        let per: Vec<Option<&str>> = found.iter().map(|a| a.per.as_deref()).collect();
+        assert_eq!(per, [Some("kg"), Some("kg"), None], "money that is not a price has no rate");
     }
 
     #[test]

@@ -32,6 +32,111 @@ pub fn parse_number(s: &str) -> Option<f64> {
     plain.parse().ok()
 }
 
+/// Number words of English, Spanish and Portuguese. "un"/"una"/"um" are left
+/// out: as articles they would make every "un laboratorio" a count.
+pub const NUMBER_WORDS: &[(&str, f64)] = &[
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
+    ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
+    ("eighteen", 18.0),
+    ("nineteen", 19.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("sixty", 60.0),
+    ("seventy", 70.0),
+    ("eighty", 80.0),
+    ("ninety", 90.0),
+    ("hundred", 100.0),
+    ("a hundred", 100.0),
+    ("a dozen", 12.0),
+    ("dozen", 12.0),
+    ("dos", 2.0),
+    ("tres", 3.0),
+    ("cuatro", 4.0),
+    ("cinco", 5.0),
+    ("seis", 6.0),
+    ("siete", 7.0),
+    ("ocho", 8.0),
+    ("nueve", 9.0),
+    ("diez", 10.0),
+    ("once", 11.0),
+    ("doce", 12.0),
+    ("trece", 13.0),
+    ("catorce", 14.0),
+    ("quince", 15.0),
+    ("veinte", 20.0),
+    ("treinta", 30.0),
+    ("cuarenta", 40.0),
+    ("cincuenta", 50.0),
+    ("sesenta", 60.0),
+    ("setenta", 70.0),
+    ("ochenta", 80.0),
+    ("noventa", 90.0),
+    ("cien", 100.0),
+    ("una docena", 12.0),
+    ("dois", 2.0),
+    ("duas", 2.0),
+    ("três", 3.0),
+    ("quatro", 4.0),
+    ("sete", 7.0),
+    ("oito", 8.0),
+    ("nove", 9.0),
+    ("dez", 10.0),
+    ("onze", 11.0),
+    ("doze", 12.0),
+    ("treze", 13.0),
+    ("quinze", 15.0),
+    ("vinte", 20.0),
+    ("trinta", 30.0),
+    ("quarenta", 40.0),
+    ("cinquenta", 50.0),
+    ("sessenta", 60.0),
+    ("oitenta", 80.0),
+    ("cem", 100.0),
+    ("uma dúzia", 12.0),
+];
+
+/// A number as digits ("1,500") or words ("six", "twenty-five", "a dozen").
+pub fn parse_amount_number(s: &str) -> Option<f64> {
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return parse_number(s);
+    }
+    let lower = s.to_lowercase();
+    if let Some((_, v)) = NUMBER_WORDS.iter().find(|(w, _)| *w == lower) {
+        return Some(*v);
+    }
+    // "twenty-five", "ninety-nine"
+    let (tens, unit) = lower.split_once('-')?;
+    let tens = NUMBER_WORDS.iter().find(|(w, v)| *w == tens && *v >= 20.0 && *v < 100.0)?.1;
+    let unit = NUMBER_WORDS.iter().find(|(w, v)| *w == unit && *v < 10.0)?.1;
+    Some(tens + unit)
+}
+
+/// Regex alternation of the number words, longest first, with hyphenated tens.
+pub fn number_words_pattern() -> String {
+    let mut words: Vec<&str> = NUMBER_WORDS.iter().map(|w| w.0).collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety";
+    let units = "one|two|three|four|five|six|seven|eight|nine";
+    format!("(?:{tens})-(?:{units})|{}", words.join("|"))
+}
+
 /// Multiplier of a scale word after a number ("3.5 million").
 pub fn scale_factor(word: &str) -> Option<f64> {
     let word = word.trim().to_lowercase();
@@ -66,6 +171,23 @@ mod tests {
             assert_eq!(parse_number(s), Some(want), "{s}");
         }
         assert_eq!(parse_number("1a"), None);
+    }
+
+    #[test]
+    fn number_words() {
+        let cases = [
+            ("six", 6.0),
+            ("Ninety", 90.0),
+            ("twenty-five", 25.0),
+            ("a dozen", 12.0),
+            ("dos", 2.0),
+            ("três", 3.0),
+            ("1,581", 1581.0),
+        ];
+        for (s, want) in cases {
+            assert_eq!(parse_amount_number(s), Some(want), "{s}");
+        }
+        assert_eq!(parse_amount_number("seventy-ten"), None);
     }
 
     #[test]
