@@ -9,7 +9,9 @@
 
 mod amounts;
 mod countries;
+mod dates;
 mod entities;
+mod events;
 mod gazetteer;
 mod lexicon;
 mod numbers;
@@ -41,13 +43,30 @@ impl DocumentStage for Extract {
     }
 
     fn describe(&self) -> &'static str {
-        "people, criminal groups, agencies, media, places (GeoNames) and countries; amounts in kg, USD, ha, %"
+        "people, groups, agencies, media, places (GeoNames), countries; amounts; dates; events"
     }
 
     fn process(&self, doc: &mut DocRows) -> Result<(), StageError> {
         let text = TextView::new(&doc.document.text);
         doc.mentions = self.entities.find(doc, &text);
         doc.amounts = self.amounts.find(doc, &text);
+        doc.dates = dates::find_dates(text.text, doc.document.published)
+            .into_iter()
+            .map(|d| {
+                let start = text.chars(d.start);
+                crimefacts_model::DateMention {
+                    doc_id: doc.document.doc_id.clone(),
+                    sentence: doc.sentence_at(start),
+                    start,
+                    end: text.chars(d.end),
+                    text: text.text[d.start..d.end].to_string(),
+                    date_start: d.date_start,
+                    date_end: d.date_end,
+                    grain: d.grain.to_string(),
+                }
+            })
+            .collect();
+        doc.events = events::find_events(doc, &doc.mentions, &doc.amounts, &doc.dates);
         Ok(())
     }
 }

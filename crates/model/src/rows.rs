@@ -117,6 +117,20 @@ pub struct Reject {
     pub reason: String,
 }
 
+/// A date expression in the body, resolved to an interval.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DateMention {
+    pub doc_id: String,
+    pub sentence: i64,
+    pub start: i64,
+    pub end: i64,
+    pub text: String,
+    pub date_start: Option<NaiveDate>,
+    pub date_end: Option<NaiveDate>,
+    /// day, month, year, or period (an interval given by its two ends).
+    pub grain: String,
+}
+
 /// A span of the raw text that normalization left out of the body, and why.
 /// `start`/`end` are code points into the raw text as read from the input.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,6 +156,7 @@ pub struct DocRows {
     pub events: Vec<Event>,
     pub flows: Vec<Flow>,
     pub boilerplate: Vec<Boilerplate>,
+    pub dates: Vec<DateMention>,
 }
 
 impl DocRows {

@@ -8,7 +8,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::rows::{Amount, Boilerplate, Document, Event, Flow, Mention, Reject, Sentence};
+use crate::rows::{Amount, Boilerplate, DateMention, Document, Event, Flow, Mention, Reject, Sentence};
 
 /// Arrow/Parquet logical type of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,6 +212,21 @@ pub static BOILERPLATE: TableSchema = TableSchema {
     ],
 };
 
+pub static DATES: TableSchema = TableSchema {
+    name: "dates",
+    row: "one date expression of a body, resolved against documents.published",
+    columns: &[
+        col("doc_id", Utf8, "document"),
+        col("sentence", Int64, "sentence index"),
+        col("start", Int64, "code-point offset into documents.text"),
+        col("end", Int64, "code-point offset, exclusive"),
+        col("text", Utf8, "surface text"),
+        opt("date_start", Date32, "first day; null when it cannot be resolved"),
+        opt("date_end", Date32, "last day"),
+        col("grain", Utf8, "day, month, year or period"),
+    ],
+};
+
 pub static ENTITY_STATS: TableSchema = TableSchema {
     name: "entity_stats",
     row: "one entity across the corpus",
@@ -227,8 +242,8 @@ pub static ENTITY_STATS: TableSchema = TableSchema {
 };
 
 /// The per-document tables, in the order the runner writes them.
-pub static PER_DOCUMENT_TABLES: [&TableSchema; 8] =
-    [&DOCUMENTS, &SENTENCES, &MENTIONS, &AMOUNTS, &EVENTS, &FLOWS, &REJECTS, &BOILERPLATE];
+pub static PER_DOCUMENT_TABLES: [&TableSchema; 9] =
+    [&DOCUMENTS, &SENTENCES, &MENTIONS, &AMOUNTS, &EVENTS, &FLOWS, &REJECTS, &BOILERPLATE, &DATES];
 
 /// Every table of the contract, per-document ones first.
 pub fn all_tables() -> Vec<&'static TableSchema> {
@@ -369,6 +384,20 @@ impl Row for Boilerplate {
     }
 }
 
+impl Row for DateMention {
+    const SCHEMA: &'static TableSchema = &DATES;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.doc_id));
+        v.int64(Some(self.sentence));
+        v.int64(Some(self.start));
+        v.int64(Some(self.end));
+        v.utf8(Some(&self.text));
+        v.date32(self.date_start);
+        v.date32(self.date_end);
+        v.utf8(Some(&self.grain));
+    }
+}
+
 impl Row for Reject {
     const SCHEMA: &'static TableSchema = &REJECTS;
     fn visit(&self, v: &mut dyn RowVisitor) {
@@ -481,6 +510,16 @@ mod tests {
         });
         check_row(&Reject { source: s(), line: None, stage: s(), reason: s() });
         check_row(&Boilerplate { doc_id: s(), start: 0, end: 0, text: s(), reason: s() });
+        check_row(&DateMention {
+            doc_id: s(),
+            sentence: 0,
+            start: 0,
+            end: 0,
+            text: s(),
+            date_start: None,
+            date_end: None,
+            grain: s(),
+        });
     }
 
     #[test]
@@ -563,6 +602,7 @@ mod tests {
             (&FLOWS, &["doc_id", "sentence", "origin", "destination", "drug", "mode", "share_percent"]),
             (&REJECTS, &["source", "line", "stage", "reason"]),
             (&BOILERPLATE, &["doc_id", "start", "end", "text", "reason"]),
+            (&DATES, &["doc_id", "sentence", "start", "end", "text", "date_start", "date_end", "grain"]),
             (
                 &ENTITY_STATS,
                 &[

@@ -12,8 +12,8 @@ use anyhow::Context;
 use crimefacts_aggregate::TableSources;
 use crimefacts_ingest::{RawUnit, UnitReader, discover, parse_unit};
 use crimefacts_model::{
-    AMOUNTS, BOILERPLATE, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS, Reject, SENTENCES,
-    TableSchema,
+    AMOUNTS, BOILERPLATE, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS, Reject,
+    SENTENCES, TableSchema,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -101,6 +101,7 @@ struct Writers {
     flows: TableWriter,
     rejects: TableWriter,
     boilerplate: TableWriter,
+    dates: TableWriter,
 }
 
 impl Writers {
@@ -115,6 +116,7 @@ impl Writers {
             flows: open(&FLOWS)?,
             rejects: open(&REJECTS)?,
             boilerplate: open(&BOILERPLATE)?,
+            dates: open(&DATES)?,
         })
     }
 
@@ -126,6 +128,7 @@ impl Writers {
         doc.events.iter().try_for_each(|r| self.events.push(r))?;
         doc.flows.iter().try_for_each(|r| self.flows.push(r))?;
         doc.boilerplate.iter().try_for_each(|r| self.boilerplate.push(r))?;
+        doc.dates.iter().try_for_each(|r| self.dates.push(r))?;
         Ok(())
     }
 
@@ -139,6 +142,7 @@ impl Writers {
             (&FLOWS, self.flows),
             (&REJECTS, self.rejects),
             (&BOILERPLATE, self.boilerplate),
+            (&DATES, self.dates),
         ] {
             rows.insert(table.name, writer.finish()?);
         }

@@ -91,10 +91,43 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
             .unwrap();
         }
     }
+    if after.dates != before.dates {
+        writeln!(out, "\n# dates ({})", after.dates.len()).unwrap();
+        for d in &after.dates {
+            let day = |x: Option<chrono::NaiveDate>| x.map_or("-".to_string(), |x| x.to_string());
+            writeln!(
+                out,
+                "s{} [{}..{}) {:?} -> {}..{} {}",
+                d.sentence,
+                d.start,
+                d.end,
+                d.text,
+                day(d.date_start),
+                day(d.date_end),
+                d.grain
+            )
+            .unwrap();
+        }
+    }
     if after.events != before.events {
         writeln!(out, "\n# events ({})", after.events.len()).unwrap();
         for e in &after.events {
-            writeln!(out, "{e:?}").unwrap();
+            let day = |x: Option<chrono::NaiveDate>| x.map_or("-".to_string(), |x| x.to_string());
+            writeln!(
+                out,
+                "{} s{} {} {} {}..{} actors={:?} places={:?} amounts={:?} source={}",
+                e.event_id,
+                e.sentence,
+                e.event_type,
+                e.scope,
+                day(e.date_start),
+                day(e.date_end),
+                e.actors,
+                e.places,
+                e.amounts,
+                e.source.as_deref().unwrap_or("-")
+            )
+            .unwrap();
         }
     }
     if after.flows != before.flows {

@@ -1,0 +1,335 @@
+//! Events: a trigger word (seized, arrested, dismantled, incautó, detuvo, ...)
+//! makes a sentence state an event; what it acted on decides the type when the
+//! verb alone does not ("destroyed 12 labs" is a lab dismantled, "destroyed 12
+//! airstrips" a destruction). Each event takes the amounts, places and actors of
+//! its sentence, and a date from the sentence or, when the sentence continues
+//! the previous one ("Additionally, they ..."), from that sentence.
+
+use std::collections::HashSet;
+
+use crimefacts_model::{Amount, DateMention, DocRows, Event, Mention};
+
+/// Verbs and nouns that state an event of one type whatever their object.
+const TRIGGERS: &[(&str, &str)] = &[
+    ("seized", "seizure"),
+    ("seize", "seizure"),
+    ("seizes", "seizure"),
+    ("seizing", "seizure"),
+    ("confiscated", "seizure"),
+    ("impounded", "seizure"),
+    ("intercepted", "seizure"),
+    ("incautó", "seizure"),
+    ("incautaron", "seizure"),
+    ("incautan", "seizure"),
+    ("decomisó", "seizure"),
+    ("decomisaron", "seizure"),
+    ("apreendeu", "seizure"),
+    ("apreenderam", "seizure"),
+    ("apreendidos", "seizure"),
+    ("apreendidas", "seizure"),
+    ("arrested", "arrest"),
+    ("detained", "arrest"),
+    ("apprehended", "arrest"),
+    ("detuvo", "arrest"),
+    ("detuvieron", "arrest"),
+    ("capturó", "arrest"),
+    ("capturaron", "arrest"),
+    ("arrestó", "arrest"),
+    ("arrestaron", "arrest"),
+    ("aprehendió", "arrest"),
+    ("aprehendieron", "arrest"),
+    ("prendeu", "arrest"),
+    ("prenderam", "arrest"),
+    ("dismantled", "lab_dismantled"),
+    ("desmanteló", "lab_dismantled"),
+    ("desmantelaron", "lab_dismantled"),
+    ("eradicated", "eradication"),
+    ("eradication", "eradication"),
+    ("erradicó", "eradication"),
+    ("erradicaron", "eradication"),
+    ("erradicación", "eradication"),
+    ("erradicação", "eradication"),
+    ("extradited", "extradition"),
+    ("extradition", "extradition"),
+    ("extraditado", "extradition"),
+    ("extraditada", "extradition"),
+    ("extradición", "extradition"),
+    ("extraditó", "extradition"),
+    ("killed", "killing"),
+    ("murdered", "killing"),
+    ("assassinated", "killing"),
+    ("asesinado", "killing"),
+    ("asesinados", "killing"),
+    ("asesinó", "killing"),
+    ("assassinado", "killing"),
+    ("agreed", "agreement"),
+    ("signed", "agreement"),
+    ("acordaron", "agreement"),
+    ("firmaron", "agreement"),
+    ("assinaram", "agreement"),
+    ("pactaron", "agreement"),
+];
+
+/// Verbs and nouns whose type depends on what they act on.
+const OBJECT_TRIGGERS: &[&str] = &[
+    "destroyed",
+    "destroy",
+    "destroys",
+    "destruction",
+    "destruyó",
+    "destruyeron",
+    "destrucción",
+    "destruiu",
+    "destruíram",
+    "discovered",
+    "discovery",
+    "discoveries",
+    "uncovered",
+    "found",
+    "raided",
+    "descubrió",
+    "descubrieron",
+    "hallaron",
+    "halló",
+    "encontraron",
+    "descobriu",
+    "descobriram",
+    "neutralized",
+    "inutilizó",
+];
+const LAB_WORDS: &[&str] = &[
+    "laboratory",
+    "laboratories",
+    "lab",
+    "labs",
+    "factory",
+    "factories",
+    "laboratorio",
+    "laboratorios",
+    "fábrica",
+    "fábricas",
+    "laboratório",
+    "laboratórios",
+    "cocina",
+    "cocinas",
+    "cristalizadero",
+    "cristalizaderos",
+];
+const DESTRUCTION_WORDS: &[&str] = &[
+    "airstrip",
+    "airstrips",
+    "strips",
+    "plane",
+    "planes",
+    "aircraft",
+    "boat",
+    "boats",
+    "vessels",
+    "crops",
+    "plantations",
+    "pista",
+    "pistas",
+    "avioneta",
+    "avionetas",
+    "aeronaves",
+    "embarcaciones",
+    "cultivos",
+    "plantaciones",
+    "submarine",
+    "semi-submersible",
+];
+/// Words that open a sentence which goes on with the previous one.
+const CONTINUATIONS: &[&str] = &[
+    "additionally",
+    "also",
+    "there",
+    "then",
+    "furthermore",
+    "moreover",
+    "in addition",
+    "además",
+    "asimismo",
+    "también",
+    "allí",
+    "ahí",
+    "além disso",
+    "também",
+    "lá",
+];
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// Events of a document, one per (type, sentence).
+pub(crate) fn find_events(
+    doc: &DocRows,
+    mentions: &[Mention],
+    amounts: &[Amount],
+    dates: &[DateMention],
+) -> Vec<Event> {
+    let mut events = Vec::new();
+    let mut previous_date: Option<&DateMention> = None;
+    for sentence in &doc.sentences {
+        let tokens = words(&sentence.text);
+        let mut types: Vec<&'static str> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            if let Some((_, kind)) = TRIGGERS.iter().find(|(w, _)| w == token) {
+                types.push(kind);
+            } else if OBJECT_TRIGGERS.contains(&token.as_str()) {
+                let window = &tokens[i + 1..(i + 9).min(tokens.len())];
+                if window.iter().any(|w| LAB_WORDS.contains(&w.as_str())) {
+                    types.push("lab_dismantled");
+                } else if window.iter().any(|w| DESTRUCTION_WORDS.contains(&w.as_str())) {
+                    types.push("destruction");
+                }
+            }
+        }
+        // "signed" and "agreed" state an agreement only about one ("signed a
+        // decree" does not); "agreed to" does.
+        if types.contains(&"agreement") {
+            let about_agreement =
+                ["agreement", "accord", "deal", "treaty", "acuerdo", "convenio", "acordo", "memorandum", "agreed"]
+                    .iter()
+                    .any(|w| tokens.iter().any(|t| t.starts_with(w)));
+            if !about_agreement {
+                types.retain(|t| *t != "agreement");
+            }
+        }
+        let own_date = dates.iter().find(|d| d.sentence == sentence.sentence);
+        let first_word = tokens.first().map(String::as_str).unwrap_or("");
+        let continues = CONTINUATIONS.contains(&first_word)
+            || CONTINUATIONS.iter().any(|c| c.contains(' ') && sentence.text.to_lowercase().starts_with(c));
+        let date = own_date.or(if continues { previous_date } else { None });
+        if own_date.is_some() {
+            previous_date = own_date;
+        } else if !continues {
+            previous_date = None;
+        }
+
+        let mut seen = HashSet::new();
+        for kind in types {
+            if !seen.insert(kind) {
+                continue;
+            }
+            let in_sentence = |m: &&Mention| m.sentence == sentence.sentence;
+            let ids = |types: &[&str]| -> Vec<String> {
+                let mut seen = HashSet::new();
+                mentions
+                    .iter()
+                    .filter(in_sentence)
+                    .filter(|m| types.contains(&m.entity_type.as_str()))
+                    .filter(|m| seen.insert(m.entity_id.clone()))
+                    .map(|m| m.entity_id.clone())
+                    .collect()
+            };
+            let period = date.is_some_and(|d| d.grain == "period" || d.grain == "year");
+            events.push(Event {
+                event_id: format!("{}:e{}", doc.document.doc_id, events.len()),
+                doc_id: doc.document.doc_id.clone(),
+                sentence: sentence.sentence,
+                event_type: kind.to_string(),
+                scope: if period { "period_total" } else { "incident" }.to_string(),
+                date_start: date.and_then(|d| d.date_start),
+                date_end: date.and_then(|d| d.date_end),
+                actors: ids(&["agency", "criminal_group", "person", "organization"]),
+                places: ids(&["location", "country"]),
+                amounts: amounts
+                    .iter()
+                    .filter(|a| a.sentence == sentence.sentence)
+                    .map(|a| a.amount_id.clone())
+                    .collect(),
+                source: None,
+                text: sentence.text.clone(),
+            });
+        }
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use crimefacts_model::{Document, Sentence};
+
+    use super::*;
+
+    fn doc(sentences: &[&str]) -> DocRows {
+        let mut doc = DocRows {
+            document: Document {
+                doc_id: "d".into(),
+                published: NaiveDate::from_ymd_opt(2015, 7, 22),
+                ..Document::default()
+            },
+            ..DocRows::default()
+        };
+        for (i, s) in sentences.iter().enumerate() {
+            doc.sentences.push(Sentence {
+                doc_id: "d".into(),
+                sentence: i as i64,
+                start: 0,
+                end: 0,
+                text: s.to_string(),
+            });
+        }
+        doc
+    }
+
+    fn date(sentence: i64, start: &str, end: &str, grain: &str) -> DateMention {
+        DateMention {
+            doc_id: "d".into(),
+            sentence,
+            start: 0,
+            end: 0,
+            text: String::new(),
+            date_start: NaiveDate::parse_from_str(start, "%Y-%m-%d").ok(),
+            date_end: NaiveDate::parse_from_str(end, "%Y-%m-%d").ok(),
+            grain: grain.into(),
+        }
+    }
+
+    #[test]
+    fn a_sentence_with_two_events_and_a_carried_date() {
+        let d = doc(&[
+            "Police seized 53 tons of marijuana between January 1 and June 30 of this year.",
+            "Additionally, they dismantled 1,581 cocaine laboratories and arrested 1,823 suspects.",
+            "The minister praised the work.",
+        ]);
+        let dates = [date(0, "2015-01-01", "2015-06-30", "period")];
+        let events = find_events(&d, &[], &[], &dates);
+        let summary: Vec<(i64, &str, &str, Option<String>)> = events
+            .iter()
+            .map(|e| (e.sentence, e.event_type.as_str(), e.scope.as_str(), e.date_end.map(|x| x.to_string())))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (0, "seizure", "period_total", Some("2015-06-30".into())),
+                (1, "lab_dismantled", "period_total", Some("2015-06-30".into())),
+                (1, "arrest", "period_total", Some("2015-06-30".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_object_decides_between_a_lab_and_a_destruction() {
+        let d = doc(&[
+            "Soldiers destroyed 12 cocaine labs in the jungle.",
+            "They also destroyed 50 clandestine airstrips.",
+            "The storm destroyed several homes.",
+            "La policía desmanteló un laboratorio y detuvo a tres personas.",
+        ]);
+        let events = find_events(&d, &[], &[], &[]);
+        let types: Vec<(i64, &str)> = events.iter().map(|e| (e.sentence, e.event_type.as_str())).collect();
+        assert_eq!(types, [(0, "lab_dismantled"), (1, "destruction"), (3, "lab_dismantled"), (3, "arrest")]);
+        assert!(events.iter().all(|e| e.scope == "incident"));
+    }
+
+    #[test]
+    fn signing_something_else_is_no_agreement() {
+        let d = doc(&["The president signed a decree.", "Both countries signed a trilateral agreement in 2013."]);
+        let events = find_events(&d, &[], &[], &[]);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].sentence, 1);
+    }
+}
