@@ -12,6 +12,7 @@ mod countries;
 mod dates;
 mod entities;
 mod events;
+mod flows;
 mod gazetteer;
 mod lexicon;
 mod numbers;
@@ -43,7 +44,7 @@ impl DocumentStage for Extract {
     }
 
     fn describe(&self) -> &'static str {
-        "people, groups, agencies, media, places (GeoNames), countries; amounts; dates; events"
+        "people, groups, agencies, media, places (GeoNames), countries; amounts; dates; events; flows"
     }
 
     fn process(&self, doc: &mut DocRows) -> Result<(), StageError> {
@@ -67,6 +68,7 @@ impl DocumentStage for Extract {
             })
             .collect();
         doc.events = events::find_events(doc, &doc.mentions, &doc.amounts, &doc.dates);
+        doc.flows = flows::find_flows(doc, &text, &doc.mentions, &doc.amounts);
         Ok(())
     }
 }

@@ -1,0 +1,278 @@
+//! Routes: origin -> destination pairs of place or country mentions, from
+//! route language in a sentence ("leaving Peru ... destined for Bolivia",
+//! "coming from the VRAEM ... employing Bolivia as a transshipment point",
+//! "Brazil is the destination for 80 percent of Bolivian-produced cocaine",
+//! "From there, the drugs are trafficked to the Brazilian and Argentine
+//! markets"), with the drug, the mode and the share when the sentence gives them.
+
+use std::sync::LazyLock;
+
+use crimefacts_model::{Amount, DocRows, Flow, Mention};
+use regex::Regex;
+
+use crate::TextView;
+use crate::lexicon::DRUGS;
+
+/// Words right before a mention that make it the origin.
+static ORIGIN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bfrom|\bleaving|\bout of|\bcoming from|\boriginating in|\bproduced in|\bdesde|\bprocedente de|\bproveniente de|\bprocedentes de|\bprovenientes de|\bsaliendo de|\boriundo de|\boriunda de|\bvinda de|\bvindo de)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?$")
+        .expect("static")
+});
+/// Words right before a mention that make it the destination when the
+/// sentence speaks of moving drugs.
+static DESTINATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bto|\binto|\bdestined for|\bbound for|\bheaded for|\bheading to|\bdestination:|\bcon destino a|\bcon destino al|\brumbo a|\brumbo al|\bhacia|\bcom destino a|\bpara o|\bpara a|\bonto)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?(?:(?:large|major|main|lucrative|domestic|local|growing|consumer)\s+)*$")
+        .expect("static")
+});
+/// Words right after a mention that make it the destination.
+static DESTINATION_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\s+(?:is|was|has become|remains)\s+the\s+(?:main\s+|primary\s+|final\s+|principal\s+|top\s+)?destination|\s+as\s+(?:a\s+|the\s+)?(?:transshipment|trans-shipment|transit)\s+(?:point|hub|country)|\s+es\s+el\s+(?:principal\s+)?destino|\s+é\s+o\s+(?:principal\s+)?destino)")
+        .expect("static")
+});
+/// "Bolivian-produced cocaine": a demonym joined to a production word.
+static PRODUCED_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^-(?:produced|made|grown|manufactured|refined)").expect("static"));
+static LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:,|and|y|e|or|o|as well as on to|as well as to|and on to)\s*(?:the\s+)?$").expect("static")
+});
+static ANAPHORIC_ORIGIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:from there|desde allí|desde ahí|de allí|a partir de ahí|de lá)\b").expect("static")
+});
+
+const MOVEMENT_WORDS: &[&str] = &[
+    "traffic",
+    "trafficked",
+    "trafficking",
+    "smuggle",
+    "smuggled",
+    "smuggling",
+    "ship",
+    "shipped",
+    "shipping",
+    "shipment",
+    "shipments",
+    "export",
+    "exported",
+    "exports",
+    "send",
+    "sent",
+    "flown",
+    "fly",
+    "flights",
+    "flight",
+    "transport",
+    "transported",
+    "moved",
+    "move",
+    "moving",
+    "carried",
+    "destined",
+    "bound",
+    "route",
+    "routes",
+    "bridge",
+    "leaving",
+    "leave",
+    "transshipment",
+    "destination",
+    "trasladada",
+    "trasladado",
+    "enviada",
+    "enviado",
+    "enviados",
+    "exportada",
+    "exportado",
+    "traficada",
+    "traficado",
+    "contrabandeada",
+    "destino",
+    "transportada",
+    "transportado",
+    "levada",
+    "levado",
+    "rota",
+    "ruta",
+    "rutas",
+    "puente",
+    "envío",
+    "envíos",
+];
+
+fn mode_of(sentence: &str) -> Option<&'static str> {
+    let lower = sentence.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&[
+        "by air",
+        "air bridge",
+        "flights",
+        "aerial",
+        "aircraft",
+        "planes",
+        "puente aéreo",
+        "avioneta",
+        "vía aérea",
+        "ponte aérea",
+    ]) {
+        Some("air")
+    } else if has(&["container"]) || has(&["contenedor", "contêiner"]) {
+        Some("container")
+    } else if has(&[
+        "by sea",
+        "maritime",
+        "vessel",
+        "boat",
+        "ship",
+        "port of",
+        "vía marítima",
+        "marítim",
+        "barco",
+        "lancha",
+    ]) {
+        Some("maritime")
+    } else if has(&["river", "fluvial", "río ", "rio "]) {
+        Some("river")
+    } else if has(&["by land", "overland", "truck", "terrestre", "por tierra", "camión"]) {
+        Some("land")
+    } else {
+        None
+    }
+}
+
+fn drug_of(sentence: &str) -> Option<&'static str> {
+    let lower = sentence.to_lowercase();
+    DRUGS.iter().filter(|(w, _)| lower.contains(w)).max_by_key(|(w, _)| w.len()).map(|(_, d)| *d)
+}
+
+/// Flows of a document.
+pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention], amounts: &[Amount]) -> Vec<Flow> {
+    let text = view.text;
+    let mut flows: Vec<Flow> = Vec::new();
+    let mut previous_place: Option<String> = None;
+    for sentence in &doc.sentences {
+        let places: Vec<&Mention> = mentions
+            .iter()
+            .filter(|m| m.sentence == sentence.sentence && matches!(m.entity_type.as_str(), "location" | "country"))
+            .collect();
+        let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
+        let lower = sentence.text.to_lowercase();
+        let moving = lower
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .any(|w| MOVEMENT_WORDS.contains(&w) || w.ends_with("-produced"));
+        let mut origins: Vec<&Mention> = Vec::new();
+        let mut destinations: Vec<&Mention> = Vec::new();
+        for m in &places {
+            let (start, end) = (view.byte(m.start), view.byte(m.end));
+            let before = &text[s_start..start];
+            let after = &text[end..s_end];
+            if ORIGIN_BEFORE.is_match(before) || PRODUCED_AFTER.is_match(after) {
+                origins.push(m);
+            } else if DESTINATION_AFTER.is_match(after) || (moving && DESTINATION_BEFORE.is_match(before)) {
+                destinations.push(m);
+            } else if let Some(last) = destinations.last() {
+                // "to the Brazilian and Argentine markets": a list goes on.
+                let between = &text[view.byte(last.end)..start];
+                if LIST_JOIN.is_match(between) {
+                    destinations.push(m);
+                }
+            }
+        }
+        let mut origin_ids: Vec<String> = origins.iter().map(|m| m.entity_id.clone()).collect();
+        if origin_ids.is_empty() && ANAPHORIC_ORIGIN.is_match(&sentence.text) {
+            origin_ids.extend(previous_place.clone());
+        }
+        for destination in &destinations {
+            for origin in &origin_ids {
+                if *origin == destination.entity_id
+                    || flows.iter().any(|f| {
+                        f.sentence == sentence.sentence && &f.origin == origin && f.destination == destination.entity_id
+                    })
+                {
+                    continue;
+                }
+                // The share closest to the destination ("95 percent is destined for").
+                let share = amounts
+                    .iter()
+                    .filter(|a| a.sentence == sentence.sentence && a.kind == "percent")
+                    .min_by_key(|a| (a.start - destination.start).abs())
+                    .and_then(|a| a.value_norm);
+                flows.push(Flow {
+                    doc_id: doc.document.doc_id.clone(),
+                    sentence: sentence.sentence,
+                    origin: origin.clone(),
+                    destination: destination.entity_id.clone(),
+                    drug: drug_of(&sentence.text).map(str::to_string),
+                    mode: mode_of(&sentence.text).map(str::to_string),
+                    share_percent: share,
+                });
+            }
+        }
+        if let Some(last) = places.last() {
+            previous_place = Some(last.entity_id.clone());
+        }
+    }
+    flows
+}
+
+#[cfg(test)]
+mod tests {
+    use crimefacts_model::{Document, Sentence};
+
+    use super::*;
+    use crate::Extract;
+
+    fn flows(sentences: &[&str]) -> Vec<(String, String, Option<String>, Option<f64>)> {
+        let text = sentences.join(" ");
+        let mut doc = DocRows {
+            document: Document { doc_id: "d".into(), text: text.clone(), ..Document::default() },
+            ..DocRows::default()
+        };
+        let mut start = 0;
+        for (i, s) in sentences.iter().enumerate() {
+            let len = s.chars().count() as i64;
+            doc.sentences.push(Sentence {
+                doc_id: "d".into(),
+                sentence: i as i64,
+                start,
+                end: start + len,
+                text: s.to_string(),
+            });
+            start += len + 1;
+        }
+        use crimefacts_model::DocumentStage;
+        static EXTRACT: LazyLock<Extract> = LazyLock::new(|| Extract::new().unwrap());
+        EXTRACT.process(&mut doc).unwrap();
+        doc.flows.into_iter().map(|f| (f.origin, f.destination, f.mode, f.share_percent)).collect()
+    }
+
+    fn pair(o: &str, d: &str) -> (String, String) {
+        (o.to_string(), d.to_string())
+    }
+
+    #[test]
+    fn route_language_gives_origin_destination_mode_and_share() {
+        let found =
+            flows(&["Half of the cocaine leaving Peru is flown by air, and 90 percent is destined for Bolivia."]);
+        assert_eq!(found, [("iso:PE".into(), "iso:BO".into(), Some("air".into()), Some(90.0))]);
+        let found = flows(&["Brazil is the destination for an estimated 80 percent of Bolivian-produced cocaine."]);
+        assert_eq!(found.iter().map(|f| pair(&f.0, &f.1)).collect::<Vec<_>>(), [pair("iso:BO", "iso:BR")]);
+        assert_eq!(found[0].3, Some(80.0));
+    }
+
+    #[test]
+    fn from_there_takes_the_previous_place_and_lists_go_on() {
+        let found = flows(&[
+            "The air bridge now has a new destination: Paraguay.",
+            "From there, the drugs are trafficked to the Brazilian and Argentine markets.",
+        ]);
+        let pairs: Vec<(String, String)> = found.iter().map(|f| pair(&f.0, &f.1)).collect();
+        assert!(pairs.contains(&pair("iso:PY", "iso:BR")) && pairs.contains(&pair("iso:PY", "iso:AR")), "{pairs:?}");
+    }
+
+    #[test]
+    fn spanish_routes_and_non_routes() {
+        let found = flows(&["La droga salió desde Colombia con destino a México en lanchas rápidas."]);
+        assert_eq!(found.iter().map(|f| pair(&f.0, &f.1)).collect::<Vec<_>>(), [pair("iso:CO", "iso:MX")]);
+        assert_eq!(found[0].2.as_deref(), Some("maritime"));
+        assert!(flows(&["Bolivia has turned to Venezuela for aid since its break with the United States."]).is_empty());
+    }
+}
