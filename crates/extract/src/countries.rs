@@ -143,13 +143,13 @@ impl CountryGazetteer {
     pub(crate) fn candidates(&self, text: &str) -> Vec<Candidate> {
         // (byte start, byte end, candidates), after case and word-boundary checks.
         let mut hits: Vec<(usize, usize, &[Surface])> = Vec::new();
-        for m in self.matcher.find_iter(text) {
+        let fits = |m: &aho_corasick::Match| {
+            let (start, end) = (m.start(), m.end());
+            is_word(text, start, end) && case_fits(&self.patterns[m.pattern().as_usize()][0], &text[start..end])
+        };
+        for m in crate::accepted_matches(&self.matcher, text, fits) {
             let (start, end) = (m.start(), m.end());
             let candidates = &self.patterns[m.pattern().as_usize()];
-            let found = &text[start..end];
-            if !is_word(text, start, end) || !case_fits(&candidates[0], found) {
-                continue;
-            }
             if candidates[0].kind != SurfaceKind::Blocker {
                 hits.push((start, end, candidates));
             }

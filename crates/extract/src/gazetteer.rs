@@ -207,25 +207,22 @@ impl Gazetteer {
     /// Whole-word matches whose case fits: proper names start with a capital;
     /// case-sensitive entries match exactly.
     pub fn find<'g>(&'g self, text: &str) -> Vec<Hit<'g>> {
-        let mut hits = Vec::new();
-        for m in self.matcher.find_iter(text) {
+        let fits = |m: &aho_corasick::Match| {
             let (start, end) = (m.start(), m.end());
-            if !crate::is_word(text, start, end) {
-                continue;
-            }
             let surface = &self.surfaces[m.pattern().as_usize()];
             let found = &text[start..end];
-            if !found.chars().next().is_some_and(char::is_uppercase) {
-                continue;
-            }
-            let entries: &[u32] = &surface.entries;
-            let exact = found == surface.text;
-            if !exact && entries.iter().all(|&e| self.entries[e as usize].case_sensitive) {
-                continue;
-            }
-            hits.push(Hit { start, end, entries, exact });
-        }
-        hits
+            crate::is_word(text, start, end)
+                && found.chars().next().is_some_and(char::is_uppercase)
+                && (found == surface.text || surface.entries.iter().any(|&e| !self.entries[e as usize].case_sensitive))
+        };
+        crate::accepted_matches(&self.matcher, text, fits)
+            .into_iter()
+            .map(|m| {
+                let surface = &self.surfaces[m.pattern().as_usize()];
+                let exact = text[m.start()..m.end()] == surface.text;
+                Hit { start: m.start(), end: m.end(), entries: &surface.entries, exact }
+            })
+            .collect()
     }
 
     pub fn entry(&self, index: u32) -> &Entry {

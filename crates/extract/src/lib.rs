@@ -8,6 +8,7 @@
 //! (`include_str!`): extraction never touches the filesystem or the network.
 
 mod amounts;
+mod attributions;
 mod countries;
 mod dates;
 mod entities;
@@ -67,10 +68,45 @@ impl DocumentStage for Extract {
                 }
             })
             .collect();
+        doc.attributions = attributions::find_attributions(doc, &text, &doc.mentions);
         doc.events = events::find_events(doc, &doc.mentions, &doc.amounts, &doc.dates);
+        for event in &mut doc.events {
+            // Who reported it: the sentence's speaker, else the outlet it came through.
+            event.source = doc
+                .attributions
+                .iter()
+                .find(|a| a.sentence == event.sentence)
+                .and_then(|a| a.speaker.clone().or_else(|| a.via.clone()));
+        }
         doc.flows = flows::find_flows(doc, &text, &doc.mentions, &doc.amounts);
         Ok(())
     }
+}
+
+/// Non-overlapping leftmost-longest matches that `accept` keeps. A rejected
+/// match (wrong case, not a whole word) must not hide a later one that
+/// overlaps it ("la FELCN" is no name, "FELCN" is), so the search resumes one
+/// character after a rejected match's start instead of after its end.
+pub(crate) fn accepted_matches(
+    matcher: &aho_corasick::AhoCorasick,
+    text: &str,
+    mut accept: impl FnMut(&aho_corasick::Match) -> bool,
+) -> Vec<aho_corasick::Match> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let Some(m) = matcher.find(aho_corasick::Input::new(text).span(at..text.len())) else { break };
+        if accept(&m) {
+            at = m.end().max(m.start() + 1);
+            out.push(m);
+        } else {
+            at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+        }
+        while at < text.len() && !text.is_char_boundary(at) {
+            at += 1;
+        }
+    }
+    out
 }
 
 /// The body with its byte <-> code-point maps: patterns work in bytes, the

@@ -11,10 +11,12 @@ mod rows;
 mod schema;
 mod stage;
 
-pub use rows::{Amount, Boilerplate, DateMention, DocRows, Document, Event, Flow, Mention, Reject, Sentence};
+pub use rows::{
+    Amount, Attribution, Boilerplate, DateMention, DocRows, Document, Event, Flow, Mention, Reject, Sentence,
+};
 pub use schema::{
-    AMOUNTS, BOILERPLATE, ColumnSchema, ColumnType, DATES, DOCUMENTS, ENTITY_STATS, EVENTS, FLOWS, MENTIONS,
-    PER_DOCUMENT_TABLES, REJECTS, Row, RowVisitor, SENTENCES, TableSchema, all_tables,
+    AMOUNTS, ATTRIBUTIONS, BOILERPLATE, ColumnSchema, ColumnType, DATES, DOCUMENTS, ENTITY_STATS, EVENTS, FLOWS,
+    MENTIONS, PER_DOCUMENT_TABLES, REJECTS, Row, RowVisitor, SENTENCES, TableSchema, all_tables,
 };
 pub use stage::{CorpusSummary, DocumentStage, StageError, StageOptions};
 

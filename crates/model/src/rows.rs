@@ -117,6 +117,17 @@ pub struct Reject {
     pub reason: String,
 }
 
+/// Who a sentence's statement comes from: the speaker, and the outlet or body
+/// it came through ("..., Rojas said, reported El Deber").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attribution {
+    pub doc_id: String,
+    pub sentence: i64,
+    pub speaker: Option<String>,
+    pub via: Option<String>,
+    pub cue: String,
+}
+
 /// A date expression in the body, resolved to an interval.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DateMention {
@@ -157,6 +168,7 @@ pub struct DocRows {
     pub flows: Vec<Flow>,
     pub boilerplate: Vec<Boilerplate>,
     pub dates: Vec<DateMention>,
+    pub attributions: Vec<Attribution>,
 }
 
 impl DocRows {

@@ -8,7 +8,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::rows::{Amount, Boilerplate, DateMention, Document, Event, Flow, Mention, Reject, Sentence};
+use crate::rows::{Amount, Attribution, Boilerplate, DateMention, Document, Event, Flow, Mention, Reject, Sentence};
 
 /// Arrow/Parquet logical type of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -227,6 +227,18 @@ pub static DATES: TableSchema = TableSchema {
     ],
 };
 
+pub static ATTRIBUTIONS: TableSchema = TableSchema {
+    name: "attributions",
+    row: "who a sentence's statement comes from, and through whom",
+    columns: &[
+        col("doc_id", Utf8, "document"),
+        col("sentence", Int64, "sentence index"),
+        opt("speaker", Utf8, "entity id of who said it"),
+        opt("via", Utf8, "entity id of the outlet or body that relayed it"),
+        col("cue", Utf8, "the words that attribute it: said, according to, reported, ..."),
+    ],
+};
+
 pub static ENTITY_STATS: TableSchema = TableSchema {
     name: "entity_stats",
     row: "one entity across the corpus",
@@ -242,8 +254,8 @@ pub static ENTITY_STATS: TableSchema = TableSchema {
 };
 
 /// The per-document tables, in the order the runner writes them.
-pub static PER_DOCUMENT_TABLES: [&TableSchema; 9] =
-    [&DOCUMENTS, &SENTENCES, &MENTIONS, &AMOUNTS, &EVENTS, &FLOWS, &REJECTS, &BOILERPLATE, &DATES];
+pub static PER_DOCUMENT_TABLES: [&TableSchema; 10] =
+    [&DOCUMENTS, &SENTENCES, &MENTIONS, &AMOUNTS, &EVENTS, &FLOWS, &REJECTS, &BOILERPLATE, &DATES, &ATTRIBUTIONS];
 
 /// Every table of the contract, per-document ones first.
 pub fn all_tables() -> Vec<&'static TableSchema> {
@@ -398,6 +410,17 @@ impl Row for DateMention {
     }
 }
 
+impl Row for Attribution {
+    const SCHEMA: &'static TableSchema = &ATTRIBUTIONS;
+    fn visit(&self, v: &mut dyn RowVisitor) {
+        v.utf8(Some(&self.doc_id));
+        v.int64(Some(self.sentence));
+        v.utf8(self.speaker.as_deref());
+        v.utf8(self.via.as_deref());
+        v.utf8(Some(&self.cue));
+    }
+}
+
 impl Row for Reject {
     const SCHEMA: &'static TableSchema = &REJECTS;
     fn visit(&self, v: &mut dyn RowVisitor) {
@@ -510,6 +533,7 @@ mod tests {
         });
         check_row(&Reject { source: s(), line: None, stage: s(), reason: s() });
         check_row(&Boilerplate { doc_id: s(), start: 0, end: 0, text: s(), reason: s() });
+        check_row(&Attribution { doc_id: s(), sentence: 0, speaker: None, via: None, cue: s() });
         check_row(&DateMention {
             doc_id: s(),
             sentence: 0,
@@ -603,6 +627,7 @@ mod tests {
             (&REJECTS, &["source", "line", "stage", "reason"]),
             (&BOILERPLATE, &["doc_id", "start", "end", "text", "reason"]),
             (&DATES, &["doc_id", "sentence", "start", "end", "text", "date_start", "date_end", "grain"]),
+            (&ATTRIBUTIONS, &["doc_id", "sentence", "speaker", "via", "cue"]),
             (
                 &ENTITY_STATS,
                 &[

@@ -12,8 +12,8 @@ use anyhow::Context;
 use crimefacts_aggregate::TableSources;
 use crimefacts_ingest::{RawUnit, UnitReader, discover, parse_unit};
 use crimefacts_model::{
-    AMOUNTS, BOILERPLATE, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS, Reject,
-    SENTENCES, TableSchema,
+    AMOUNTS, ATTRIBUTIONS, BOILERPLATE, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS,
+    Reject, SENTENCES, TableSchema,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -102,6 +102,7 @@ struct Writers {
     rejects: TableWriter,
     boilerplate: TableWriter,
     dates: TableWriter,
+    attributions: TableWriter,
 }
 
 impl Writers {
@@ -117,6 +118,7 @@ impl Writers {
             rejects: open(&REJECTS)?,
             boilerplate: open(&BOILERPLATE)?,
             dates: open(&DATES)?,
+            attributions: open(&ATTRIBUTIONS)?,
         })
     }
 
@@ -129,6 +131,7 @@ impl Writers {
         doc.flows.iter().try_for_each(|r| self.flows.push(r))?;
         doc.boilerplate.iter().try_for_each(|r| self.boilerplate.push(r))?;
         doc.dates.iter().try_for_each(|r| self.dates.push(r))?;
+        doc.attributions.iter().try_for_each(|r| self.attributions.push(r))?;
         Ok(())
     }
 
@@ -143,6 +146,7 @@ impl Writers {
             (&REJECTS, self.rejects),
             (&BOILERPLATE, self.boilerplate),
             (&DATES, self.dates),
+            (&ATTRIBUTIONS, self.attributions),
         ] {
             rows.insert(table.name, writer.finish()?);
         }

@@ -130,6 +130,13 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
             .unwrap();
         }
     }
+    if after.attributions != before.attributions {
+        writeln!(out, "\n# attributions ({})", after.attributions.len()).unwrap();
+        for a in &after.attributions {
+            let id = |x: &Option<String>| x.clone().unwrap_or_else(|| "-".into());
+            writeln!(out, "s{} speaker={} via={} cue={:?}", a.sentence, id(&a.speaker), id(&a.via), a.cue).unwrap();
+        }
+    }
     if after.flows != before.flows {
         writeln!(out, "\n# flows ({})", after.flows.len()).unwrap();
         for f in &after.flows {

@@ -1,0 +1,108 @@
+//! Who said it: per sentence, the speaker ("X said", "said X", "according to
+//! X", "según X") and the outlet or body it came through ("reported El Deber",
+//! "La Prensa reports that police say"). The document's publisher is the top
+//! of every chain and is in `documents.publisher`.
+
+use std::sync::LazyLock;
+
+use crimefacts_model::{Attribution, DocRows, Mention};
+use regex::Regex;
+
+use crate::TextView;
+
+/// A cue right before a mention: "according to X", "said X".
+static CUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[\s,(])(according to|citing|said|says|told|reported|reports|according to the|según|segun|de acuerdo con|dijo|informó|reportó|afirmó|señaló|segundo|disse|informou|afirmou)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?(?:\w+\s+){0,2}?$")
+        .expect("static")
+});
+/// A cue right after a mention, possibly after an appositive: "Rojas said",
+/// "Theo Roncken, coordinator of the group, said".
+static CUE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:,[^,.;]{1,90},|,)?\s+(said|says|told|stated|reported|reports|explained|added|warned|announced|dijo|informó|reportó|afirmó|señaló|explicó|declaró|aseguró|anunció|disse|informou|afirmou|declarou)\b")
+        .expect("static")
+});
+
+/// Attributions of a document, at most one row per sentence.
+pub(crate) fn find_attributions(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention]) -> Vec<Attribution> {
+    let text = view.text;
+    let mut rows = Vec::new();
+    for sentence in &doc.sentences {
+        let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
+        let mut speaker: Option<(&str, String)> = None;
+        let mut via: Option<(&str, String)> = None;
+        for m in mentions
+            .iter()
+            .filter(|m| m.sentence == sentence.sentence && !matches!(m.entity_type.as_str(), "location" | "country"))
+        {
+            let (start, end) = (view.byte(m.start), view.byte(m.end));
+            let cue = CUE_BEFORE
+                .captures(&text[s_start..start])
+                .map(|c| c[1].to_lowercase())
+                .or_else(|| CUE_AFTER.captures(&text[end..s_end]).map(|c| c[1].to_lowercase()));
+            let Some(cue) = cue else { continue };
+            let slot = if m.entity_type == "media" { &mut via } else { &mut speaker };
+            if slot.is_none() {
+                *slot = Some((m.entity_id.as_str(), cue));
+            }
+        }
+        let cue = speaker.as_ref().or(via.as_ref()).map(|(_, c)| c.clone());
+        if let Some(cue) = cue {
+            rows.push(Attribution {
+                doc_id: doc.document.doc_id.clone(),
+                sentence: sentence.sentence,
+                speaker: speaker.map(|(id, _)| id.to_string()),
+                via: via.map(|(id, _)| id.to_string()),
+                cue,
+            });
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use crimefacts_model::{Document, DocumentStage, Sentence};
+
+    use super::*;
+    use crate::Extract;
+
+    fn attributions(sentences: &[&str]) -> Vec<(Option<String>, Option<String>, String)> {
+        let text = sentences.join(" ");
+        let mut doc = DocRows {
+            document: Document { doc_id: "d".into(), text: text.clone(), ..Document::default() },
+            ..DocRows::default()
+        };
+        let mut start = 0;
+        for (i, s) in sentences.iter().enumerate() {
+            let len = s.chars().count() as i64;
+            doc.sentences.push(Sentence {
+                doc_id: "d".into(),
+                sentence: i as i64,
+                start,
+                end: start + len,
+                text: s.to_string(),
+            });
+            start += len + 1;
+        }
+        static EXTRACT: LazyLock<Extract> = LazyLock::new(|| Extract::new().unwrap());
+        EXTRACT.process(&mut doc).unwrap();
+        doc.attributions.into_iter().map(|a| (a.speaker, a.via, a.cue)).collect()
+    }
+
+    #[test]
+    fn speakers_outlets_and_chains() {
+        let found = attributions(&[
+            "The kilo costs $1,500 in Santa Cruz, said Vice Minister Felipe Cáceres, reported El Deber.",
+        ]);
+        assert_eq!(found, [(Some("person:felipe-caceres".into()), Some("media:el-deber".into()), "said".into())]);
+        let found = attributions(&[
+            "The director of the agency, Alexander Rojas, said a kilo costs $1,500, reported El Deber.",
+        ]);
+        assert_eq!(found, [(Some("person:alexander-rojas".into()), Some("media:el-deber".into()), "said".into())]);
+        let found = attributions(&["Según la FELCN, el clan operaba en Santa Cruz, Bolivia."]);
+        assert_eq!(found, [(Some("agency:felcn".into()), None, "según".into())]);
+        let found = attributions(&["Theo Roncken, a researcher at a civil organization, said the plan was positive."]);
+        assert_eq!(found[0].0.as_deref(), Some("person:theo-roncken"));
+        assert!(attributions(&["Police seized two tons of cocaine in Bolivia."]).is_empty());
+    }
+}
