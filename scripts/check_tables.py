@@ -67,7 +67,7 @@ def main():
                 problems.append(f"{name}.{column['name']}: nulls in a non-null column")
         if name == "documents":
             texts = dict(zip(data.column("doc_id").to_pylist(), data.column("text").to_pylist()))
-        if name in ("sentences", "mentions", "amounts"):
+        if name in ("sentences", "mentions", "amounts", "dates"):
             for row in data.select(["doc_id", "start", "end", "text"]).to_pylist():
                 span = texts.get(row["doc_id"], "")[row["start"]:row["end"]]
                 if span != row["text"]:
