@@ -157,8 +157,8 @@ const CONTINUATIONS: &[&str] = &[
     "lá",
 ];
 
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+fn words(lower: &str) -> Vec<&str> {
+    lower.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect()
 }
 
 /// Events of a document, one per (type, sentence).
@@ -171,16 +171,17 @@ pub(crate) fn find_events(
     let mut events = Vec::new();
     let mut previous_date: Option<&DateMention> = None;
     for sentence in &doc.sentences {
-        let tokens = words(&sentence.text);
+        let lower = sentence.text.to_lowercase();
+        let tokens = words(&lower);
         let mut types: Vec<&'static str> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
             if let Some((_, kind)) = TRIGGERS.iter().find(|(w, _)| w == token) {
                 types.push(kind);
-            } else if OBJECT_TRIGGERS.contains(&token.as_str()) {
+            } else if OBJECT_TRIGGERS.contains(token) {
                 let window = &tokens[i + 1..(i + 9).min(tokens.len())];
-                if window.iter().any(|w| LAB_WORDS.contains(&w.as_str())) {
+                if window.iter().any(|w| LAB_WORDS.contains(w)) {
                     types.push("lab_dismantled");
-                } else if window.iter().any(|w| DESTRUCTION_WORDS.contains(&w.as_str())) {
+                } else if window.iter().any(|w| DESTRUCTION_WORDS.contains(w)) {
                     types.push("destruction");
                 }
             }
@@ -197,9 +198,9 @@ pub(crate) fn find_events(
             }
         }
         let own_date = dates.iter().find(|d| d.sentence == sentence.sentence);
-        let first_word = tokens.first().map(String::as_str).unwrap_or("");
+        let first_word = tokens.first().copied().unwrap_or("");
         let continues = CONTINUATIONS.contains(&first_word)
-            || CONTINUATIONS.iter().any(|c| c.contains(' ') && sentence.text.to_lowercase().starts_with(c));
+            || CONTINUATIONS.iter().any(|c| c.contains(' ') && lower.starts_with(c));
         let date = own_date.or(if continues { previous_date } else { None });
         if own_date.is_some() {
             previous_date = own_date;

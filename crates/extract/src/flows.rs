@@ -98,8 +98,7 @@ const MOVEMENT_WORDS: &[&str] = &[
     "envíos",
 ];
 
-fn mode_of(sentence: &str) -> Option<&'static str> {
-    let lower = sentence.to_lowercase();
+fn mode_of(lower: &str) -> Option<&'static str> {
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     if has(&[
         "by air",
@@ -138,8 +137,7 @@ fn mode_of(sentence: &str) -> Option<&'static str> {
     }
 }
 
-fn drug_of(sentence: &str) -> Option<&'static str> {
-    let lower = sentence.to_lowercase();
+fn drug_of(lower: &str) -> Option<&'static str> {
     DRUGS.iter().filter(|(w, _)| lower.contains(w)).max_by_key(|(w, _)| w.len()).map(|(_, d)| *d)
 }
 
@@ -153,6 +151,9 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
             .iter()
             .filter(|m| m.sentence == sentence.sentence && matches!(m.entity_type.as_str(), "location" | "country"))
             .collect();
+        if places.is_empty() {
+            continue;
+        }
         let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
         let lower = sentence.text.to_lowercase();
         let moving = lower
@@ -200,8 +201,8 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
                     sentence: sentence.sentence,
                     origin: origin.clone(),
                     destination: destination.entity_id.clone(),
-                    drug: drug_of(&sentence.text).map(str::to_string),
-                    mode: mode_of(&sentence.text).map(str::to_string),
+                    drug: drug_of(&lower).map(str::to_string),
+                    mode: mode_of(&lower).map(str::to_string),
                     share_percent: share,
                 });
             }

@@ -85,8 +85,9 @@ impl DocumentStage for Extract {
 
 /// Non-overlapping leftmost-longest matches that `accept` keeps. A rejected
 /// match (wrong case, not a whole word) must not hide a later one that
-/// overlaps it ("la FELCN" is no name, "FELCN" is), so the search resumes one
-/// character after a rejected match's start instead of after its end.
+/// overlaps it ("la FELCN" is no name, "FELCN" is), so the search resumes at
+/// the end of the word where the rejected match starts (a name never starts
+/// inside a word), not at the end of the match.
 pub(crate) fn accepted_matches(
     matcher: &aho_corasick::AhoCorasick,
     text: &str,
@@ -100,7 +101,12 @@ pub(crate) fn accepted_matches(
             at = m.end().max(m.start() + 1);
             out.push(m);
         } else {
-            at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            let word_end = text[m.start()..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(text.len(), |(i, _)| m.start() + i);
+            let next_char = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            at = word_end.max(next_char);
         }
         while at < text.len() && !text.is_char_boundary(at) {
             at += 1;
