@@ -451,24 +451,8 @@ mod tests {
     }
 
     fn amounts_in_sentences(sentences: &[&str]) -> Vec<Amount> {
-        let text = sentences.join(" ");
-        let mut doc = DocRows {
-            document: Document { doc_id: "d".into(), text: text.clone(), ..Document::default() },
-            ..DocRows::default()
-        };
-        let mut start = 0;
-        for (i, s) in sentences.iter().enumerate() {
-            let len = s.chars().count() as i64;
-            doc.sentences.push(crimefacts_model::Sentence {
-                doc_id: "d".into(),
-                sentence: i as i64,
-                start,
-                end: start + len,
-                text: s.to_string(),
-            });
-            start += len + 1;
-        }
-        AmountFinder::new().find(&doc, &TextView::new(&text))
+        let doc = crate::testing::doc_with_sentences(sentences);
+        AmountFinder::new().find(&doc, &TextView::new(&doc.document.text))
     }
 
     #[test]

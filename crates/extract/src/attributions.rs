@@ -61,32 +61,8 @@ pub(crate) fn find_attributions(doc: &DocRows, view: &TextView<'_>, mentions: &[
 
 #[cfg(test)]
 mod tests {
-    use crimefacts_model::{Document, DocumentStage, Sentence};
-
-    use super::*;
-    use crate::Extract;
-
     fn attributions(sentences: &[&str]) -> Vec<(Option<String>, Option<String>, String)> {
-        let text = sentences.join(" ");
-        let mut doc = DocRows {
-            document: Document { doc_id: "d".into(), text: text.clone(), ..Document::default() },
-            ..DocRows::default()
-        };
-        let mut start = 0;
-        for (i, s) in sentences.iter().enumerate() {
-            let len = s.chars().count() as i64;
-            doc.sentences.push(Sentence {
-                doc_id: "d".into(),
-                sentence: i as i64,
-                start,
-                end: start + len,
-                text: s.to_string(),
-            });
-            start += len + 1;
-        }
-        static EXTRACT: LazyLock<Extract> = LazyLock::new(|| Extract::new().unwrap());
-        EXTRACT.process(&mut doc).unwrap();
-        doc.attributions.into_iter().map(|a| (a.speaker, a.via, a.cue)).collect()
+        crate::testing::extracted(sentences).attributions.into_iter().map(|a| (a.speaker, a.via, a.cue)).collect()
     }
 
     #[test]

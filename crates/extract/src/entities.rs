@@ -128,20 +128,7 @@ static ADMIN1_CUE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn slug(text: &str) -> String {
-    let folded: String = text
-        .chars()
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ã' | 'ä' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
-            'é' | 'è' | 'ê' | 'É' | 'Ê' => 'e',
-            'í' | 'ì' | 'î' | 'Í' => 'i',
-            'ó' | 'ò' | 'ô' | 'õ' | 'ö' | 'Ó' | 'Ô' | 'Õ' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ü' => 'u',
-            'ñ' | 'Ñ' => 'n',
-            'ç' | 'Ç' => 'c',
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
+    let folded = without_accents(text).to_lowercase();
     folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-")
 }
 

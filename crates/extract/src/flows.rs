@@ -216,33 +216,12 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
 
 #[cfg(test)]
 mod tests {
-    use crimefacts_model::{Document, Sentence};
-
-    use super::*;
-    use crate::Extract;
-
     fn flows(sentences: &[&str]) -> Vec<(String, String, Option<String>, Option<f64>)> {
-        let text = sentences.join(" ");
-        let mut doc = DocRows {
-            document: Document { doc_id: "d".into(), text: text.clone(), ..Document::default() },
-            ..DocRows::default()
-        };
-        let mut start = 0;
-        for (i, s) in sentences.iter().enumerate() {
-            let len = s.chars().count() as i64;
-            doc.sentences.push(Sentence {
-                doc_id: "d".into(),
-                sentence: i as i64,
-                start,
-                end: start + len,
-                text: s.to_string(),
-            });
-            start += len + 1;
-        }
-        use crimefacts_model::DocumentStage;
-        static EXTRACT: LazyLock<Extract> = LazyLock::new(|| Extract::new().unwrap());
-        EXTRACT.process(&mut doc).unwrap();
-        doc.flows.into_iter().map(|f| (f.origin, f.destination, f.mode, f.share_percent)).collect()
+        crate::testing::extracted(sentences)
+            .flows
+            .into_iter()
+            .map(|f| (f.origin, f.destination, f.mode, f.share_percent))
+            .collect()
     }
 
     fn pair(o: &str, d: &str) -> (String, String) {

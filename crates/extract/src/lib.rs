@@ -138,3 +138,41 @@ impl<'a> TextView<'a> {
         self.bytes_of_char[char_offset as usize]
     }
 }
+
+/// Test support shared by the extract modules.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::LazyLock;
+
+    use crimefacts_model::{DocRows, Document, DocumentStage, Sentence};
+
+    use crate::Extract;
+
+    /// A document whose body is `sentences` joined by spaces, one sentence each.
+    pub fn doc_with_sentences(sentences: &[&str]) -> DocRows {
+        let text = sentences.join(" ");
+        let mut doc =
+            DocRows { document: Document { doc_id: "d".into(), text, ..Document::default() }, ..DocRows::default() };
+        let mut start = 0;
+        for (i, s) in sentences.iter().enumerate() {
+            let len = s.chars().count() as i64;
+            doc.sentences.push(Sentence {
+                doc_id: "d".into(),
+                sentence: i as i64,
+                start,
+                end: start + len,
+                text: s.to_string(),
+            });
+            start += len + 1;
+        }
+        doc
+    }
+
+    /// The whole extract stage run on such a document (gazetteers loaded once).
+    pub fn extracted(sentences: &[&str]) -> DocRows {
+        static EXTRACT: LazyLock<Extract> = LazyLock::new(|| Extract::new().unwrap());
+        let mut doc = doc_with_sentences(sentences);
+        EXTRACT.process(&mut doc).unwrap();
+        doc
+    }
+}
