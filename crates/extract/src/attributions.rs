@@ -12,7 +12,7 @@ use crate::TextView;
 
 /// A cue right before a mention: "according to X", "said X".
 static CUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[\s,(])(according to|citing|said|says|told|reported|reports|according to the|según|segun|de acuerdo con|dijo|informó|reportó|afirmó|señaló|segundo|disse|informou|afirmou)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?(?:\w+\s+){0,2}?$")
+    Regex::new(r"(?i)(?:^|[\s,(])(according to|citing|said|says|told|reported|reports|according to the|según|segun|de acuerdo con|dijo|informó|reportó|afirmó|señaló|segundo|disse|informou|afirmou)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?(?:[\w,]+\s+){0,4}?$")
         .expect("static")
 });
 /// A cue right after a mention, possibly after an appositive: "Rojas said",
@@ -75,6 +75,8 @@ mod tests {
             "The director of the agency, Alexander Rojas, said a kilo costs $1,500, reported El Deber.",
         ]);
         assert_eq!(found, [(Some("person:alexander-rojas".into()), Some("media:el-deber".into()), "said".into())]);
+        let found = attributions(&["La droga iba a Europa, informó el ministro del Interior, Juan Zapata."]);
+        assert_eq!(found[0].0.as_deref(), Some("person:juan-zapata"), "{found:?}");
         let found = attributions(&["Según la FELCN, el clan operaba en Santa Cruz, Bolivia."]);
         assert_eq!(found, [(Some("agency:felcn".into()), None, "según".into())]);
         let found = attributions(&["Theo Roncken, a researcher at a civil organization, said the plan was positive."]);

@@ -423,7 +423,15 @@ impl EntityFinder {
             {
                 continue;
             }
-            add(m.start(), m.end(), "criminal_group", phrase.to_string(), "pattern");
+            // "banda Los Lobos": the name is "Los Lobos", the word before only says
+            // what it is (and the dictionary may know the name).
+            let (start, name) = match phrase.find(" Los ").or_else(|| phrase.find(" Las ")) {
+                Some(i) if first.chars().next().is_some_and(char::is_lowercase) => {
+                    (m.start() + i + 1, &phrase[i + 1..])
+                }
+                _ => (m.start(), phrase),
+            };
+            add(start, m.end(), "criminal_group", name.to_string(), "pattern");
         }
         for c in ORGANIZATION_PHRASE.captures_iter(text) {
             let m = c.get(1).expect("group");
@@ -713,6 +721,12 @@ mod tests {
         assert!(has(&found, "El Diario Andino", "media"), "{found:?}");
         let found = mentions("Police seized the drugs in Bolivia, reported El Deber.");
         assert_eq!(id_of(&found, "El Deber"), "media:el-deber");
+    }
+
+    #[test]
+    fn a_gang_named_after_its_kind_word_keeps_the_dictionary_id() {
+        let found = mentions("En Ecuador, la banda Los Lobos controla el puerto.");
+        assert_eq!(id_of(&found, "Los Lobos"), "group:los-lobos", "{found:?}");
     }
 
     #[test]

@@ -21,6 +21,22 @@ const TRIGGERS: &[(&str, &str)] = &[
     ("incautó", "seizure"),
     ("incautaron", "seizure"),
     ("incautan", "seizure"),
+    ("incautado", "seizure"),
+    ("incautados", "seizure"),
+    ("incautada", "seizure"),
+    ("incautadas", "seizure"),
+    ("decomisado", "seizure"),
+    ("decomisados", "seizure"),
+    ("decomisada", "seizure"),
+    ("decomisadas", "seizure"),
+    ("apreendido", "seizure"),
+    ("apreendida", "seizure"),
+    ("capturados", "arrest"),
+    ("capturadas", "arrest"),
+    ("detenidos", "arrest"),
+    ("detenidas", "arrest"),
+    ("desmantelado", "lab_dismantled"),
+    ("desmantelados", "lab_dismantled"),
     ("decomisó", "seizure"),
     ("decomisaron", "seizure"),
     ("apreendeu", "seizure"),
@@ -319,11 +335,14 @@ mod tests {
             "They also destroyed 50 clandestine airstrips.",
             "The storm destroyed several homes.",
             "La policía desmanteló un laboratorio y detuvo a tres personas.",
+            "En lo que va del año, las autoridades han incautado más de 50 toneladas.",
         ]);
         let events = find_events(&d, &[], &[], &[]);
         let types: Vec<(i64, &str)> = events.iter().map(|e| (e.sentence, e.event_type.as_str())).collect();
-        assert_eq!(types, [(0, "lab_dismantled"), (1, "destruction"), (3, "lab_dismantled"), (3, "arrest")]);
-        assert!(events.iter().all(|e| e.scope == "incident"));
+        assert_eq!(
+            types,
+            [(0, "lab_dismantled"), (1, "destruction"), (3, "lab_dismantled"), (3, "arrest"), (4, "seizure")]
+        );
     }
 
     #[test]

@@ -30,6 +30,10 @@ static DESTINATION_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static")
 });
 /// "Bolivian-produced cocaine": a demonym joined to a production word.
+/// Destination phrases that name a shipment's end explicitly.
+static EXPLICIT_DESTINATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:destined for|bound for|headed for|con destino a|con destino al|rumbo a|rumbo al|com destino a)\s+(?:the\s+|el\s+|la\s+|o\s+|a\s+)?$").expect("static")
+});
 static PRODUCED_AFTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^-(?:produced|made|grown|manufactured|refined)").expect("static"));
 static LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
@@ -170,9 +174,11 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
             } else if DESTINATION_AFTER.is_match(after) || (moving && DESTINATION_BEFORE.is_match(before)) {
                 destinations.push(m);
             } else if let Some(last) = destinations.last() {
-                // "to the Brazilian and Argentine markets": a list goes on.
+                // "to the Brazilian and Argentine markets": a list goes on; but
+                // "Antwerp, Belgium" only says where Antwerp is.
                 let between = &text[view.byte(last.end)..start];
-                if LIST_JOIN.is_match(between) {
+                let apposition = m.entity_type == "country" && m.country.is_some() && m.country == last.country;
+                if LIST_JOIN.is_match(between) && !apposition {
                     destinations.push(m);
                 }
             }
@@ -180,6 +186,17 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
         let mut origin_ids: Vec<String> = origins.iter().map(|m| m.entity_id.clone()).collect();
         if origin_ids.is_empty() && ANAPHORIC_ORIGIN.is_match(&sentence.text) {
             origin_ids.extend(previous_place.clone());
+        }
+        // "seized in Guayaquil in a container bound for Antwerp": with an
+        // explicit destination phrase and no origin, the place the shipment
+        // was found in is where it left from.
+        if origin_ids.is_empty()
+            && let Some(first_destination) = destinations.first()
+            && EXPLICIT_DESTINATION.is_match(&text[s_start..view.byte(first_destination.start)])
+            && let Some(place) =
+                places.iter().find(|m| m.start < first_destination.start && m.entity_type == "location")
+        {
+            origin_ids.push(place.entity_id.clone());
         }
         for destination in &destinations {
             for origin in &origin_ids {
@@ -254,5 +271,10 @@ mod tests {
         assert_eq!(found.iter().map(|f| pair(&f.0, &f.1)).collect::<Vec<_>>(), [pair("iso:CO", "iso:MX")]);
         assert_eq!(found[0].2.as_deref(), Some("maritime"));
         assert!(flows(&["Bolivia has turned to Venezuela for aid since its break with the United States."]).is_empty());
+        let found = flows(&[
+            "La policía decomisó en Guayaquil 2 toneladas de cocaína en un contenedor con destino a Amberes, Bélgica.",
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.starts_with("geonames:") && found[0].1.starts_with("geonames:"), "{found:?}");
     }
 }
