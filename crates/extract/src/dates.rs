@@ -65,6 +65,7 @@ static PATTERNS: LazyLock<Vec<(Form, Regex)>> = LazyLock::new(|| {
     let dayb = r"(?P<dayb>\d{1,2})(?:st|nd|rd|th|º)?";
     let forms: Vec<(Form, String)> = vec![
         (Form::Between, format!(r"(?i)(?:between|entre)\s+(?:el\s+)?(?:(?P<m1>{m})\s+(?P<d1>\d{{1,2}})|(?P<d1b>\d{{1,2}})\s+de\s+(?P<m1b>{m}))\s+(?:and|y|e)\s+(?:el\s+)?(?:(?P<m2>{m})\s+(?P<d2>\d{{1,2}})|(?P<d2b>\d{{1,2}})\s+de\s+(?P<m2b>{m}))(?:,?\s+(?:of\s+)?(?:(?P<this>this year|este año|este ano)|(?:de\s+|of\s+)?(?P<year>\d{{4}})))?")),
+        (Form::YearRange, r"(?i)(?:between|from|entre|de)\s+(?P<y1>(?:19|20)\d{2})\s+(?:and|to|y|e|a|al)\s+(?P<y2>(?:19|20)\d{2})(?-u:\b)".to_string()),
         (Form::SoFar, r"(?i)(?:so far this year|so far in \d{4}|en lo que va del? año|en lo que va de \d{4}|até agora este ano|neste ano até agora)".to_string()),
         (Form::Since, r"(?i)(?:since the beginning of|since the start of|desde (?:el )?(?:inicio|comienzo|principios) de|since|desde)\s+(?P<year>\d{4})".to_string()),
         (Form::ThisYear, r"(?i)(?:this year|este año|este ano|the current year)".to_string()),
@@ -83,6 +84,7 @@ static PATTERNS: LazyLock<Vec<(Form, Regex)>> = LazyLock::new(|| {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Form {
     Between,
+    YearRange,
     SoFar,
     Since,
     ThisYear,
@@ -145,6 +147,11 @@ pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<FoundDate> {
                     let start = year.zip(m1).zip(d1).and_then(|((y, m), d)| ymd(y, m, d));
                     let end = year.zip(m2).zip(d2).and_then(|((y, m), d)| ymd(y, m, d));
                     (start, end, "period", true)
+                }
+                Form::YearRange => {
+                    let y1: Option<i32> = get(&["y1"]).and_then(|y| y.parse().ok());
+                    let y2: Option<i32> = get(&["y2"]).and_then(|y| y.parse().ok());
+                    (y1.and_then(|y| ymd(y, 1, 1)), y2.and_then(|y| ymd(y, 12, 31)), "period", true)
                 }
                 Form::SoFar => (pub_year.and_then(|y| ymd(y, 1, 1)), published, "period", true),
                 Form::Since => {
@@ -258,6 +265,7 @@ mod tests {
         assert_eq!(one("el año pasado", p), (d("2014-01-01"), d("2014-12-31"), "year"));
         assert_eq!(one("earlier this month", p), (d("2015-07-01"), d("2015-07-22"), "period"));
         assert_eq!(one("in July", p), (d("2015-07-01"), d("2015-07-31"), "month"));
+        assert_eq!(one("between 2015 and 2018", p), (d("2015-01-01"), d("2018-12-31"), "period"));
     }
 
     #[test]

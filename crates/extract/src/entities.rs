@@ -182,6 +182,7 @@ impl EntityFinder {
         // aliases ("La Prensa", "PCC") count elsewhere in the document.
         let hits = self.gazetteer.find(text);
         let mut certain_ids: HashSet<&str> = HashSet::new();
+        let mut names_of: HashMap<&str, HashSet<&str>> = HashMap::new();
         for hit in &hits {
             if let [only] = hit.entries {
                 let e = self.gazetteer.entry(*only);
@@ -189,7 +190,16 @@ impl EntityFinder {
                     certain_ids.insert(e.id.as_str());
                 }
             }
+            for &i in hit.entries {
+                let e = self.gazetteer.entry(i);
+                if e.entity_type != "location" {
+                    names_of.entry(e.id.as_str()).or_default().insert(&text[hit.start..hit.end]);
+                }
+            }
         }
+        // Two different names of one entity ("Primeiro Comando da Capital (PCC)")
+        // settle what either would leave ambiguous.
+        certain_ids.extend(names_of.iter().filter(|(_, names)| names.len() >= 2).map(|(id, _)| *id));
         for hit in &hits {
             let usable: Vec<&Entry> = hit
                 .entries
@@ -228,6 +238,7 @@ impl EntityFinder {
         kept.sort_by_key(|c| (c.start, c.end));
         flag_contradicted_places(text, &mut kept);
         adopt_appositive_names(text, &mut kept);
+        adopt_nicknames(text, &mut kept);
         link_aliases(text, &mut kept);
         kept.sort_by_key(|c| (c.start, c.end));
         kept.into_iter()
@@ -587,6 +598,28 @@ fn flag_contradicted_places(text: &str, kept: &mut [Candidate]) {
     }
 }
 
+/// `Jose Luis Ramírez, alias "El Flaco"`: a nickname right after a person's name
+/// names that person.
+fn adopt_nicknames(text: &str, kept: &mut [Candidate]) {
+    static ALIAS_BETWEEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^\s*,?\s*\(?(?:alias|a\.k\.a\.|aka|known as|conocido como|apodado|vulgo)\s+["“'‘]?$"#)
+            .expect("static")
+    });
+    for i in 1..kept.len() {
+        if kept[i].entity_type != "person" || kept[i].method != "nickname" {
+            continue;
+        }
+        let Some(j) = (0..i).rev().find(|&j| kept[j].entity_type == "person" && kept[j].end <= kept[i].start) else {
+            continue;
+        };
+        if ALIAS_BETWEEN.is_match(&text[kept[j].end..kept[i].start]) {
+            let (id, canonical) = (kept[j].entity_id.clone(), kept[j].canonical.clone());
+            kept[i].entity_id = id;
+            kept[i].canonical = canonical;
+        }
+    }
+}
+
 /// "Bolivia's anti-drug force (FELCN)": a descriptive phrase followed by a
 /// known name in parentheses is that entity.
 fn adopt_appositive_names(text: &str, kept: &mut [Candidate]) {
@@ -727,6 +760,19 @@ mod tests {
     fn a_gang_named_after_its_kind_word_keeps_the_dictionary_id() {
         let found = mentions("En Ecuador, la banda Los Lobos controla el puerto.");
         assert_eq!(id_of(&found, "Los Lobos"), "group:los-lobos", "{found:?}");
+    }
+
+    #[test]
+    fn a_nickname_after_a_name_is_that_person() {
+        let found = mentions("Police extradited Jose Luis Ramirez, alias \"El Flaco\", to the United States.");
+        assert_eq!(id_of(&found, "El Flaco"), id_of(&found, "Jose Luis Ramirez"), "{found:?}");
+    }
+
+    #[test]
+    fn two_names_of_an_ambiguous_entity_settle_it() {
+        let found = mentions("A droga pertencia ao Primeiro Comando da Capital (PCC), segundo a polícia.");
+        assert_eq!(id_of(&found, "PCC"), "group:pcc", "{found:?}");
+        assert_eq!(id_of(&found, "Primeiro Comando da Capital"), "group:pcc", "{found:?}");
     }
 
     #[test]

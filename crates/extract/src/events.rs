@@ -35,6 +35,8 @@ const TRIGGERS: &[(&str, &str)] = &[
     ("capturadas", "arrest"),
     ("detenidos", "arrest"),
     ("detenidas", "arrest"),
+    ("presos", "arrest"),
+    ("presas", "arrest"),
     ("desmantelado", "lab_dismantled"),
     ("desmantelados", "lab_dismantled"),
     ("decomisó", "seizure"),

@@ -397,8 +397,9 @@ fn trim_name(text: &str, start: usize, end: usize) -> Option<(usize, usize, Stri
         if words.is_empty() && (NOT_FIRST_WORDS.contains(&word) || NOT_NAME_WORDS.contains(&word)) {
             continue;
         }
-        if NOT_NAME_WORDS.contains(&word) {
-            break;
+        // "Attorney General's Office": a possessive ends a name and means an office.
+        if NOT_NAME_WORDS.contains(&word) || word.ends_with("'s") || word.ends_with("’s") {
+            return None;
         }
         words.push((word.as_ptr() as usize - span.as_ptr() as usize, word));
     }
@@ -439,6 +440,8 @@ mod tests {
     #[test]
     fn offices_after_titles_are_not_people() {
         let found = people("The Attorney General Office said the National Police would act.");
+        assert!(found.is_empty(), "{found:?}");
+        let found = people("He was extradited, the Attorney General's Office said.");
         assert!(found.is_empty(), "{found:?}");
     }
 }

@@ -164,6 +164,14 @@ impl DocumentStage for Normalize {
             d.language = Some(code.to_string());
             d.language_confidence = Some(confidence);
         }
+        // "12/05/2021" could be May or December; in Spanish and Portuguese pages
+        // the day comes first.
+        if d.published.is_none() && matches!(d.language.as_deref(), Some("es" | "pt")) {
+            let start = verdicts.iter().position(Option::is_none).unwrap_or(lines.len());
+            d.published = (0..start)
+                .filter(|&i| features[i].words <= 8 && !features[i].prose)
+                .find_map(|i| find_date(&lines[i].text, Some(true)).map(|f| f.date));
+        }
         d.duplicate_of = self.duplicate_of.get(&d.doc_id).cloned();
         d.body_chars = body.chars().count() as i64;
         doc.boilerplate = boilerplate_rows(&d.doc_id, &doc.raw_text, &lines, &verdicts);
@@ -335,6 +343,15 @@ mod tests {
         assert_eq!(m.author.as_deref(), Some("João Carvalho"));
         assert_eq!(m.published.map(|p| p.to_string()).as_deref(), Some("2015-07-22"));
         assert_eq!(m.language.as_deref(), Some("pt"));
+
+        let ambiguous = page.replace("22/07/2015", "12/05/2021");
+        let mut d = doc("d", "site/c.txt", &ambiguous);
+        stage().process(&mut d).unwrap();
+        assert_eq!(
+            d.document.published.map(|p| p.to_string()).as_deref(),
+            Some("2021-05-12"),
+            "day first in Portuguese"
+        );
     }
 
     fn corpus_pass(stage: &mut Normalize, docs: &[DocRows]) {
