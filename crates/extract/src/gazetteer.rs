@@ -85,6 +85,28 @@ fn with_accentless(names: Vec<String>) -> Vec<String> {
     out
 }
 
+/// A place with its point; kind-specific fields are set by the caller.
+fn location(id: &str, name: &str, country: &str, lat: &str, lon: &str) -> Entry {
+    Entry {
+        id: id.to_string(),
+        entity_type: "location",
+        canonical: name.to_string(),
+        country: non_empty(country),
+        admin1: false,
+        region: false,
+        lat: lat.parse().ok(),
+        lon: lon.parse().ok(),
+        population: 0,
+        case_sensitive: false,
+        ambiguous: false,
+    }
+}
+
+/// A name and its `|`-separated alternatives.
+fn names_of(name: &str, alts: &str) -> Vec<String> {
+    std::iter::once(name.to_string()).chain(alts.split('|').filter_map(non_empty)).collect()
+}
+
 fn non_empty(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.trim().to_string())
 }
@@ -111,44 +133,20 @@ impl Gazetteer {
             let [id, kind, name, country, _admin1, lat, lon, population, alts] = f[..] else {
                 return Err(format!("places.tsv line {}: expected 9 fields", n + 1));
             };
-            let mut names = vec![name.to_string()];
-            names.extend(alts.split('|').filter_map(non_empty));
             let entry = Entry {
-                id: id.to_string(),
-                entity_type: "location",
-                canonical: name.to_string(),
-                country: non_empty(country),
                 admin1: kind == "admin1",
-                region: false,
-                lat: lat.parse().ok(),
-                lon: lon.parse().ok(),
                 population: population.parse().unwrap_or(0),
-                case_sensitive: false,
-                ambiguous: false,
+                ..location(id, name, country, lat, lon)
             };
-            add(&mut entries, entry, with_accentless(names));
+            add(&mut entries, entry, with_accentless(names_of(name, alts)));
         }
         for (n, line) in REGIONS_TSV.lines().enumerate().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
             let [id, name, country, lat, lon, alts] = f[..] else {
                 return Err(format!("regions.tsv line {}: expected 6 fields", n + 1));
             };
-            let mut names = vec![name.to_string()];
-            names.extend(alts.split('|').filter_map(non_empty));
-            let entry = Entry {
-                id: id.to_string(),
-                entity_type: "location",
-                canonical: name.to_string(),
-                country: non_empty(country),
-                admin1: false,
-                region: true,
-                lat: lat.parse().ok(),
-                lon: lon.parse().ok(),
-                population: 0,
-                case_sensitive: false,
-                ambiguous: false,
-            };
-            add(&mut entries, entry, with_accentless(names));
+            let entry = Entry { region: true, ..location(id, name, country, lat, lon) };
+            add(&mut entries, entry, with_accentless(names_of(name, alts)));
         }
         for (n, line) in ORGANIZATIONS_TSV.lines().enumerate().skip(1) {
             if line.starts_with('#') || line.trim().is_empty() {
