@@ -1,34 +1,36 @@
 //! Aggregate owns the cross-document tables: it reads the finished per-document
-//! Parquet tables with polars' lazy API and derives corpus-wide answers from them
-//! (today `entity_stats`). Each aggregate is a function from table scans to a lazy
-//! frame whose columns match its schema in `model`.
+//! Parquet tables with polars' lazy API and derives corpus-wide answers from
+//! them (entity statistics, price ladders, seizure totals, group presence,
+//! co-occurrence networks, route summaries). Each aggregate is a function from
+//! table scans to a lazy frame whose columns match its schema in `model`.
+//!
+//! Every aggregate leaves out documents that are near-duplicates of an earlier
+//! one (`documents.duplicate_of` set), so a syndicated story counts once.
 //!
 //! It depends on `model` (schemas) and polars only; it never sees a document
 //! while the per-document stages run, and never writes files: the runner does.
 
-use std::path::{Path, PathBuf};
+mod cooccurrence;
+mod entity_stats;
+mod flows_summary;
+mod group_presence;
+mod inputs;
+mod price_ladder;
+mod seizure_totals;
+mod sources;
 
-use crimefacts_model::{DOCUMENTS, ENTITY_STATS, MENTIONS, TableSchema};
-use polars::prelude::*;
+use crimefacts_model::{
+    COOCCURRENCE, ColumnType, ENTITY_STATS, FLOWS_SUMMARY, GROUP_PRESENCE, PRICE_LADDER, SEIZURE_TOTALS, TableSchema,
+};
+use polars::prelude::{DataType, Expr, LazyFrame, PolarsResult, col};
 
-/// Where the per-document tables of a finished run are.
-#[derive(Clone, Debug)]
-pub struct TableSources {
-    dir: PathBuf,
-}
-
-impl TableSources {
-    pub fn new(dir: &Path) -> Self {
-        Self { dir: dir.to_path_buf() }
-    }
-
-    /// A lazy scan of one per-document table.
-    pub fn scan(&self, table: &TableSchema) -> PolarsResult<LazyFrame> {
-        let path = self.dir.join(format!("{}.parquet", table.name));
-        let path = PlRefPath::try_from_pathbuf(path)?;
-        LazyFrame::scan_parquet(path, ScanArgsParquet::default())
-    }
-}
+pub use cooccurrence::cooccurrence;
+pub use entity_stats::entity_stats;
+pub use flows_summary::flows_summary;
+pub use group_presence::group_presence;
+pub use price_ladder::price_ladder;
+pub use seizure_totals::seizure_totals;
+pub use sources::{TableSources, part_files};
 
 /// A cross-document table: its schema and how to compute it.
 pub struct Aggregate {
@@ -37,47 +39,57 @@ pub struct Aggregate {
     pub build: fn(&TableSources) -> PolarsResult<LazyFrame>,
 }
 
-/// Every aggregate, in the order they are computed. A new aggregate is a function
-/// and one line here.
+/// Every aggregate, in the order they are computed. A new aggregate is a
+/// module with one function and one line here.
 pub fn aggregates() -> Vec<Aggregate> {
-    vec![Aggregate {
-        schema: &ENTITY_STATS,
-        describe: "documents, mentions and first/last publication date per entity",
-        build: entity_stats,
-    }]
+    vec![
+        Aggregate {
+            schema: &ENTITY_STATS,
+            describe: "documents, mentions and first/last publication date per entity",
+            build: entity_stats,
+        },
+        Aggregate {
+            schema: &PRICE_LADDER,
+            describe: "price per kg (USD) by drug form, place, year and level",
+            build: price_ladder,
+        },
+        Aggregate {
+            schema: &SEIZURE_TOTALS,
+            describe: "kg seized by country, year and drug form; incidents apart from period totals",
+            build: seizure_totals,
+        },
+        Aggregate {
+            schema: &GROUP_PRESENCE,
+            describe: "criminal groups named with places, by year",
+            build: group_presence,
+        },
+        Aggregate {
+            schema: &COOCCURRENCE,
+            describe: "entity pairs named together, with lift and PMI",
+            build: cooccurrence,
+        },
+        Aggregate {
+            schema: &FLOWS_SUMMARY,
+            describe: "routes: origin, destination, drug, mode across documents",
+            build: flows_summary,
+        },
+    ]
 }
 
-/// One row per entity: in how many documents and mentions it appears, and the
-/// publication dates of the first and last of those documents. Sorted by mentions
-/// (descending) then entity id, so the file is deterministic.
-pub fn entity_stats(tables: &TableSources) -> PolarsResult<LazyFrame> {
-    let published = tables.scan(&DOCUMENTS)?.select([col("doc_id"), col("published")]);
-    let stats = tables
-        .scan(&MENTIONS)?
-        .join(published, [col("doc_id")], [col("doc_id")], JoinArgs::new(JoinType::Left))
-        .group_by([col("entity_id")])
-        .agg([
-            // Type and name are fixed by the id; `min` keeps the value deterministic
-            // should a stage ever disagree with itself.
-            col("entity_type").min().alias("entity_type"),
-            col("canonical_name").min().alias("canonical_name"),
-            col("doc_id").n_unique().cast(DataType::Int64).alias("documents"),
-            len().cast(DataType::Int64).alias("mentions"),
-            col("published").min().alias("first_published"),
-            col("published").max().alias("last_published"),
-        ])
-        .select([
-            col("entity_id"),
-            col("entity_type"),
-            col("canonical_name"),
-            col("documents"),
-            col("mentions"),
-            col("first_published"),
-            col("last_published"),
-        ])
-        .sort_by_exprs(
-            [col("mentions"), col("entity_id")],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
-        );
-    Ok(stats)
+/// The polars type a contract column is stored as.
+pub fn polars_type(column_type: ColumnType) -> DataType {
+    match column_type {
+        ColumnType::Utf8 => DataType::String,
+        ColumnType::Int64 => DataType::Int64,
+        ColumnType::Float64 => DataType::Float64,
+        ColumnType::Boolean => DataType::Boolean,
+        ColumnType::Date32 => DataType::Date,
+        ColumnType::ListUtf8 => DataType::List(Box::new(DataType::String)),
+    }
+}
+
+/// The contract's columns of `table`, in order and cast to its types: counts
+/// come out of polars as unsigned indices, years as Int32.
+fn contract_columns(table: &TableSchema) -> Vec<Expr> {
+    table.columns.iter().map(|c| col(c.name).cast(polars_type(c.column_type))).collect()
 }

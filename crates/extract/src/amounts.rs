@@ -1,15 +1,18 @@
 //! Amounts: drug masses, money, areas and percentages, with normalized values.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use crimefacts_model::{Amount, DocRows};
+use crimefacts_model::{Amount, DocRows, Mention};
 use regex::Regex;
 
 use crate::lexicon::{
     AREA_UNITS, COUNT_NOUNS, CURRENCY_SYMBOLS, CURRENCY_WORDS, DRUGS, MASS_UNITS, PER_UNITS, PERCENT_UNITS, PRICE_CUES,
-    QUALIFIERS, STOP_MODIFIERS,
+    PRICE_LEVELS, QUALIFIERS, STOP_MODIFIERS,
 };
 use crate::numbers::{number_words_pattern, parse_amount_number, scale_factor};
 use crate::{TextView, is_word};
+
+/// Rates that are a mass: a price per one of them is a price of the drug.
+const MASS_RATES: [&str; 4] = ["kg", "g", "ton", "lb"];
 
 const DIGITS: &str = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
 const SCALE_WORDS: &str =
@@ -29,8 +32,8 @@ pub struct AmountFinder {
     between: Regex,
     /// "per kilo", "a flight", "por año" right after a money amount.
     per_after: Regex,
-    /// "a kilo", "the kilo", "el kilo" anywhere in the sentence: prices in it are per kg.
-    kilo_in_sentence: Regex,
+    /// "a kilo", "the kilo", "un gramo" anywhere in the sentence: prices in it are per that unit.
+    unit_in_sentence: Regex,
     /// One automaton over every drug name (matched whole-word).
     drugs: AhoCorasick,
 }
@@ -78,10 +81,10 @@ impl AmountFinder {
                 r"(?i)^\s*(?:per|a|an|each|/|por|el|la|o|cada)\s*(?:metric\s+)?(?P<per>{})s?(?-u:\b)",
                 alternation(PER_UNITS.iter().map(|p| p.0))
             )),
-            kilo_in_sentence: compile(
-                r"(?i)(?-u:\b)(?:a|the|one|per|each|el|un|por|o|um|cada)\s+(?:kilo|kilogram|kilogramo|quilo|quilograma)(?-u:\b)"
-                    .into(),
-            ),
+            unit_in_sentence: compile(format!(
+                r"(?i)(?-u:\b)(?:a|the|one|per|each|el|un|por|o|um|cada)\s+(?P<per>{})(?-u:\b)",
+                alternation(PER_UNITS.iter().filter(|p| MASS_RATES.contains(&p.1)).map(|p| p.0))
+            )),
             drugs: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
@@ -186,33 +189,47 @@ impl AmountFinder {
             .map(|m| (m.start(), m.end(), DRUGS[m.pattern().as_usize()].1))
             .collect();
 
-        // The rate of the last price, carried to a following sentence that
-        // continues it ("a kilo ... costs $1,500. In Europe it sells for $50,000").
-        let mut last_rate: Option<(i64, String)> = None;
+        // Each amount's clause, for place and level lookups: from the previous
+        // amount to the next one.
+        let previous_ends: Vec<usize> = std::iter::once(0).chain(kept.iter().map(|f| f.end)).collect();
+        let next_starts: Vec<usize> =
+            kept.iter().skip(1).map(|f| f.start).chain(std::iter::once(text.len())).collect();
+        // The rate and drug of the last price, carried to a following sentence
+        // that continues it ("a kilo ... costs $1,500. In Europe it sells for $50,000").
+        let mut last_price: Option<(i64, String, Option<&str>)> = None;
         kept.into_iter()
+            .zip(previous_ends.into_iter().zip(next_starts))
             .enumerate()
-            .map(|(n, f)| {
+            .map(|(n, (f, (previous_end, next_start)))| {
                 let char_start = view.chars(f.start);
                 let sentence_index = doc.sentence_at(char_start);
                 let (s_start, s_end) = sentence_bytes(doc, view, sentence_index);
-                let mut per = if f.kind == "money" { self.per(text, f.end, s_start, s_end) } else { None };
-                if f.kind == "money" {
-                    if per.is_none()
-                        && let Some((rate_sentence, rate)) = &last_rate
-                        && sentence_index - rate_sentence <= 1
-                        && has_price_cue(&text[s_start..s_end])
-                    {
-                        per = Some(rate.clone());
-                    }
-                    if let Some(p) = &per {
-                        last_rate = Some((sentence_index, p.clone()));
-                    }
-                }
-                let drug = match f.kind {
+                let mut drug = match f.kind {
                     "mass" | "money" => drug_of(text, &drugs, f.end, s_start, s_end, f.kind == "mass"),
                     "count" => drugs.iter().find(|d| d.0 >= f.start && d.1 <= f.end).map(|d| d.2),
                     _ => drug_following(text, &drugs, f.end),
                 };
+                let mut per = if f.kind == "money" { self.per(text, f.end, s_start, s_end) } else { None };
+                let (mut place, mut level) = (None, None);
+                if f.kind == "money" {
+                    let continues_last = last_price.as_ref().filter(|(price_sentence, _, _)| {
+                        sentence_index - price_sentence <= 1 && has_price_cue(&text[s_start..s_end])
+                    });
+                    if let Some((_, rate, last_drug)) = continues_last {
+                        per = per.or_else(|| Some(rate.clone()));
+                        // The same kilo further down the route may have changed
+                        // form ("converted into powder"): keep only the family.
+                        if drug.is_none() && per.as_deref() == Some(rate) {
+                            drug = last_drug.map(drug_family);
+                        }
+                    }
+                    if let Some(p) = &per {
+                        last_price = Some((sentence_index, p.clone(), drug));
+                        let clause = previous_end.max(s_start)..next_start.min(s_end);
+                        place = price_place(&doc.mentions, view, sentence_index, f.end, clause.end);
+                        level = price_level(text, clause, f.start, f.end);
+                    }
+                }
                 Amount {
                     amount_id: format!("{}:a{n}", doc.document.doc_id),
                     doc_id: doc.document.doc_id.clone(),
@@ -230,6 +247,8 @@ impl AmountFinder {
                     qualifier: qualifier(&text[s_start.min(f.start)..f.start]).into(),
                     drug: drug.map(str::to_string),
                     object: f.object.map(str::to_string),
+                    place,
+                    level: level.map(str::to_string),
                 }
             })
             .collect()
@@ -240,7 +259,9 @@ impl AmountFinder {
             let written = c["per"].to_lowercase();
             return PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1.to_string());
         }
-        self.kilo_in_sentence.is_match(&text[s_start..s_end]).then(|| "kg".to_string())
+        let c = self.unit_in_sentence.captures(&text[s_start..s_end])?;
+        let written = c["per"].to_lowercase();
+        PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1.to_string())
     }
 }
 
@@ -254,6 +275,79 @@ struct Found {
     value_norm: Option<f64>,
     unit_norm: &'static str,
     object: Option<&'static str>,
+}
+
+/// The family of a drug form: cocaine paste, base, hydrochloride and crack are
+/// all cocaine.
+fn drug_family(drug: &str) -> &str {
+    if drug.starts_with("cocaine") || drug == "crack" { "cocaine" } else { drug }
+}
+
+/// The market a price holds in: the first place named after it in its clause
+/// ("$1,500 in Santa Cruz"), preferring a city or region right behind a
+/// country ("in the Bolivian city of Santa Cruz", "in Peru's VRAEM"); else the
+/// nearest place (not a demonym) named before it in the sentence ("In Colombia
+/// a kilo costs ...").
+fn price_place(
+    mentions: &[Mention],
+    view: &TextView<'_>,
+    sentence: i64,
+    amount_end: usize,
+    clause_end: usize,
+) -> Option<String> {
+    let (amount_end, clause_end) = (view.chars(amount_end), view.chars(clause_end));
+    let places: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| m.sentence == sentence && matches!(m.entity_type.as_str(), "location" | "country"))
+        .collect();
+    let mut after = places.iter().filter(|m| m.start >= amount_end && m.start < clause_end);
+    if let Some(first) = after.next() {
+        let narrower = after.next().filter(|next| {
+            first.entity_type == "country"
+                && next.entity_type == "location"
+                && next.country == first.country
+                && next.start - first.end <= 24
+        });
+        return Some(narrower.unwrap_or(first).entity_id.clone());
+    }
+    // Before the price, a demonym is usually who sells or buys ("sell to
+    // Mexican groups for $1,500"), not where.
+    places.iter().rev().find(|m| m.end <= amount_end && m.method != "demonym").map(|m| m.entity_id.clone())
+}
+
+/// Wholesale or retail, from a level word in the price's clause: right after
+/// it ("$60 retail"), else the nearest before it ("wholesale, a kilo costs
+/// $30,000"), else any after it.
+fn price_level(
+    text: &str,
+    clause: std::ops::Range<usize>,
+    price_start: usize,
+    price_end: usize,
+) -> Option<&'static str> {
+    // ASCII lowering keeps byte offsets; every level phrase is ASCII.
+    let lower = text[clause.clone()].to_ascii_lowercase();
+    let words: Vec<(usize, &'static str)> = PRICE_LEVELS
+        .iter()
+        .flat_map(|(phrase, level)| {
+            lower
+                .match_indices(phrase)
+                .filter(|(at, _)| is_word(&lower, *at, at + phrase.len()))
+                .map(|(at, _)| (clause.start + at, *level))
+        })
+        .collect();
+    let right_after = words
+        .iter()
+        .filter(|(at, _)| {
+            let between = text.get(price_end..*at).unwrap_or(",");
+            *at >= price_end
+                && !between.contains([',', ';'])
+                && between.split_whitespace().count() <= 2
+                && !between.split_whitespace().any(|w| matches!(w, "and" | "y" | "e"))
+        })
+        .min();
+    let before = words.iter().filter(|(at, _)| *at < price_start).max();
+    let after = words.iter().filter(|(at, _)| *at >= price_end).min();
+    right_after.or(before).or(after).map(|(_, level)| *level)
 }
 
 /// Words of price statements: a money amount next to them is a price.
@@ -464,6 +558,65 @@ mod tests {
         ]);
         let per: Vec<Option<&str>> = found.iter().map(|a| a.per.as_deref()).collect();
         assert_eq!(per, [Some("kg"), Some("kg"), None], "money that is not a price has no rate");
+    }
+
+    #[test]
+    fn a_price_holds_in_the_place_named_in_its_clause() {
+        let doc = crate::testing::extracted(&[
+            "A kilo of cocaine paste is worth around $1,000 in Peru's VRAEM and costs $1,500 in the Bolivian city of Santa Cruz.",
+            "Converted into powder, the kilo is worth $10,000 on the Brazilian market and up to $50,000 in Europe.",
+            "In Colombia, a gram sells for $5 on the street.",
+        ]);
+        let prices: Vec<(f64, Option<&str>, Option<&str>, Option<&str>)> = doc
+            .amounts
+            .iter()
+            .filter(|a| a.kind == "money")
+            .map(|a| (a.value, a.drug.as_deref(), a.place.as_deref(), a.level.as_deref()))
+            .collect();
+        assert_eq!(
+            prices,
+            [
+                (1000.0, Some("cocaine paste"), Some("region:vraem"), None),
+                (1500.0, Some("cocaine paste"), Some("geonames:3904906"), None),
+                // The powder is no longer paste: only the family carries over.
+                (10000.0, Some("cocaine"), Some("iso:BR"), None),
+                (50000.0, Some("cocaine"), Some("region:europe"), None),
+                (5.0, None, Some("iso:CO"), Some("retail")),
+            ]
+        );
+        let per: Vec<&str> = doc.amounts.iter().filter_map(|a| a.per.as_deref()).collect();
+        assert_eq!(per, ["kg", "kg", "kg", "kg", "g"], "'a gram' makes a price per gram, not the carried kilo");
+    }
+
+    #[test]
+    fn buyers_named_before_a_price_are_not_its_market() {
+        let doc = crate::testing::extracted(&[
+            "The clans sell the drug to Mexican and Brazilian groups for as much as $1,500 per kilogram.",
+            "The pilots are Bolivian, and a pilot can make up to $25,000 per flight.",
+        ]);
+        let places: Vec<Option<&str>> = doc.amounts.iter().map(|a| a.place.as_deref()).collect();
+        assert_eq!(places, [None, None]);
+    }
+
+    #[test]
+    fn money_that_is_no_price_has_no_place_or_level() {
+        let doc = crate::testing::extracted(&["The government of Peru spent $3 million on wholesale reforms in Lima."]);
+        let money = doc.amounts.iter().find(|a| a.kind == "money").unwrap();
+        assert_eq!((money.per.as_deref(), money.place.as_deref(), money.level.as_deref()), (None, None, None));
+    }
+
+    #[test]
+    fn each_price_takes_the_level_word_of_its_own_clause() {
+        let levels = |sentence: &str| -> Vec<Option<String>> {
+            let doc = crate::testing::extracted(&[sentence]);
+            doc.amounts.iter().filter(|a| a.kind == "money").map(|a| a.level.clone()).collect()
+        };
+        let (wholesale, retail) = (Some("wholesale".to_string()), Some("retail".to_string()));
+        assert_eq!(
+            levels("Wholesale, a kilo of cocaine fetches $30,000 in Madrid, and retail a gram costs $60."),
+            [wholesale.clone(), retail.clone()]
+        );
+        assert_eq!(levels("A kilo of cocaine costs $30,000 wholesale and a gram $60 retail."), [wholesale, retail]);
     }
 
     #[test]

@@ -186,7 +186,8 @@ impl CountryGazetteer {
                 country: Some(chosen.iso2.clone()),
                 lat: point.map(|p| p.0),
                 lon: point.map(|p| p.1),
-                method: "gazetteer",
+                // A demonym often names people or goods, not a place.
+                method: if chosen.kind == SurfaceKind::Name { "gazetteer" } else { "demonym" },
                 confidence,
                 priority: 3,
                 nests_countries: false,

@@ -251,13 +251,14 @@ impl EntityFinder {
                     end: view.chars(c.end),
                     text: text[c.start..c.end].to_string(),
                     entity_type: c.entity_type.to_string(),
-                    entity_id: c.entity_id,
                     canonical_name: c.canonical,
                     country: c.country,
                     latitude: c.lat,
                     longitude: c.lon,
                     method: c.method.to_string(),
                     confidence: c.confidence,
+                    admin1: self.gazetteer.admin1_of(&c.entity_id).map(str::to_string),
+                    entity_id: c.entity_id,
                 }
             })
             .collect()

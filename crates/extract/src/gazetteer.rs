@@ -38,6 +38,9 @@ struct Surface {
 
 pub struct Gazetteer {
     pub entries: Vec<Entry>,
+    /// First-level division (department, state) of each GeoNames place, by id;
+    /// a division is its own.
+    admin1_names: HashMap<String, String>,
     surfaces: Vec<Surface>,
     matcher: AhoCorasick,
 }
@@ -115,6 +118,7 @@ impl Gazetteer {
     pub fn load() -> Result<Self, String> {
         let mut entries: Vec<Entry> = Vec::new();
         let mut by_text: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut admin1_names: HashMap<String, String> = HashMap::new();
         let mut add = |entries: &mut Vec<Entry>, entry: Entry, names: Vec<String>| {
             let index = entries.len() as u32;
             entries.push(entry);
@@ -130,9 +134,13 @@ impl Gazetteer {
 
         for (n, line) in PLACES_TSV.lines().enumerate().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
-            let [id, kind, name, country, _admin1, lat, lon, population, alts] = f[..] else {
+            let [id, kind, name, country, admin1, lat, lon, population, alts] = f[..] else {
                 return Err(format!("places.tsv line {}: expected 9 fields", n + 1));
             };
+            let division = if kind == "admin1" { name } else { admin1 };
+            if !division.is_empty() {
+                admin1_names.insert(id.to_string(), division.to_string());
+            }
             let entry = Entry {
                 admin1: kind == "admin1",
                 population: population.parse().unwrap_or(0),
@@ -199,7 +207,12 @@ impl Gazetteer {
             .ascii_case_insensitive(true)
             .build(surfaces.iter().map(|s| s.text.as_str()))
             .map_err(|e| format!("cannot build the gazetteer automaton: {e}"))?;
-        Ok(Self { entries, surfaces, matcher })
+        Ok(Self { entries, admin1_names, surfaces, matcher })
+    }
+
+    /// The first-level division a place lies in (itself for a division).
+    pub fn admin1_of(&self, id: &str) -> Option<&str> {
+        self.admin1_names.get(id).map(String::as_str)
     }
 
     /// Whole-word matches whose case fits: proper names start with a capital;

@@ -154,6 +154,25 @@ pub const DRUGS: &[(&str, &str)] = &[
     ("éxtasis", "ecstasy"),
 ];
 
+/// Words that place a price on the wholesale or retail level, lowercase.
+pub const PRICE_LEVELS: &[(&str, &str)] = &[
+    ("wholesale", "wholesale"),
+    ("al por mayor", "wholesale"),
+    ("mayorista", "wholesale"),
+    ("mayoreo", "wholesale"),
+    ("no atacado", "wholesale"),
+    ("atacadista", "wholesale"),
+    ("retail", "retail"),
+    ("street price", "retail"),
+    ("street value", "retail"),
+    ("on the street", "retail"),
+    ("al por menor", "retail"),
+    ("al menudeo", "retail"),
+    ("minorista", "retail"),
+    ("no varejo", "retail"),
+    ("varejista", "retail"),
+];
+
 /// Phrases right before a number that qualify it, lowercase.
 pub const QUALIFIERS: &[(&str, &str)] = &[
     ("at least", "at_least"),

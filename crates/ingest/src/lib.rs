@@ -12,10 +12,12 @@ mod discover;
 mod html;
 mod parse;
 mod read;
+mod shard;
 
 pub use discover::{InputFile, InputFormat, discover};
 pub use parse::{doc_id, parse_unit};
 pub use read::{RawUnit, UnitReader};
+pub use shard::{Shard, shard_of};
 
 use crimefacts_model::Reject;
 

@@ -15,8 +15,9 @@ pub use rows::{
     Amount, Attribution, Boilerplate, DateMention, DocRows, Document, Event, Flow, Mention, Reject, Sentence,
 };
 pub use schema::{
-    AMOUNTS, ATTRIBUTIONS, BOILERPLATE, ColumnSchema, ColumnType, DATES, DOCUMENTS, ENTITY_STATS, EVENTS, FLOWS,
-    MENTIONS, PER_DOCUMENT_TABLES, REJECTS, Row, RowVisitor, SENTENCES, TableSchema, all_tables,
+    AGGREGATE_TABLES, AMOUNTS, ATTRIBUTIONS, BOILERPLATE, COOCCURRENCE, ColumnSchema, ColumnType, DATES, DOCUMENTS,
+    ENTITY_STATS, EVENTS, FLOWS, FLOWS_SUMMARY, GROUP_PRESENCE, MENTIONS, PER_DOCUMENT_TABLES, PRICE_LADDER, REJECTS,
+    Row, RowVisitor, SEIZURE_TOTALS, SENTENCES, TableSchema, all_tables,
 };
 pub use stage::{CorpusSummary, DocumentStage, StageError, StageOptions};
 

@@ -56,6 +56,7 @@ pub struct Mention {
     pub longitude: Option<f64>,
     pub method: String,
     pub confidence: f64,
+    pub admin1: Option<String>,
 }
 
 /// A quantity stated in the body, with its normalized value.
@@ -77,6 +78,8 @@ pub struct Amount {
     pub qualifier: String,
     pub drug: Option<String>,
     pub object: Option<String>,
+    pub place: Option<String>,
+    pub level: Option<String>,
 }
 
 /// Something that happened (a seizure, an arrest, ...), as one statement.

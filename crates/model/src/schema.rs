@@ -128,8 +128,9 @@ pub static MENTIONS: TableSchema = TableSchema {
         opt("country", Utf8, "ISO 3166-1 alpha-2"),
         opt("latitude", Float64, "WGS84 latitude of a place"),
         opt("longitude", Float64, "WGS84 longitude of a place"),
-        col("method", Utf8, "gazetteer, pattern, acronym, alias, ..."),
+        col("method", Utf8, "gazetteer, demonym, pattern, acronym, alias, ..."),
         col("confidence", Float64, "0..1"),
+        opt("admin1", Utf8, "first-level division (department, state) of a GeoNames place"),
     ],
 };
 
@@ -153,6 +154,8 @@ pub static AMOUNTS: TableSchema = TableSchema {
         col("qualifier", Utf8, "exact, approx, at_least, at_most"),
         opt("drug", Utf8, "drug the amount is of"),
         opt("object", Utf8, "singular lemma of what is counted"),
+        opt("place", Utf8, "for a price: entity id of the market it holds in"),
+        opt("level", Utf8, "for a price: wholesale or retail, when stated"),
     ],
 };
 
@@ -253,14 +256,109 @@ pub static ENTITY_STATS: TableSchema = TableSchema {
     ],
 };
 
+pub static PRICE_LADDER: TableSchema = TableSchema {
+    name: "price_ladder",
+    row: "one rung of a price ladder: a drug form's price at a place in a year, per unit",
+    columns: &[
+        opt("drug", Utf8, "drug and form as stated (cocaine paste and cocaine are separate rungs)"),
+        col("per", Utf8, "kg for every price per mass (per g, t and lb converted), else the stated rate (flight, ...)"),
+        opt("place_id", Utf8, "entity id of the market the price holds in"),
+        opt("place_name", Utf8, "canonical name of that place"),
+        opt("country", Utf8, "ISO 3166-1 alpha-2 of that place"),
+        opt("year", Int64, "publication year of the articles"),
+        opt("level", Utf8, "wholesale or retail, when stated"),
+        col("price_usd_min", Float64, "lowest price, USD per `per`"),
+        col("price_usd_median", Float64, "median of the stated prices (a range counts by its midpoint)"),
+        col("price_usd_max", Float64, "highest price (upper ends of ranges included)"),
+        col("mentions", Int64, "price statements"),
+        col("sources", Int64, "distinct sources: who said it, else the publisher"),
+        col("doc_ids", ListUtf8, "documents stating it, sorted"),
+    ],
+};
+
+pub static SEIZURE_TOTALS: TableSchema = TableSchema {
+    name: "seizure_totals",
+    row: "kilograms seized in a country in a year, per drug form",
+    columns: &[
+        opt("country", Utf8, "ISO 3166-1 alpha-2 of the first place of the seizure"),
+        opt("year", Int64, "year the seizure (or its period) starts, else the publication year"),
+        opt("drug", Utf8, "drug and form as stated"),
+        col("kg_incidents", Float64, "kilograms from single operations"),
+        col("incidents", Int64, "distinct single operations"),
+        col("kg_period_totals", Float64, "kilograms from figures for a period; never add to kg_incidents"),
+        col("period_totals", Int64, "distinct period figures"),
+        col("repeats", Int64, "claims left out as repeats (same source, period and figure within 1%)"),
+        col("sources", Int64, "distinct sources: who reported it, else the publisher"),
+        col("doc_ids", ListUtf8, "documents stating them, sorted"),
+    ],
+};
+
+pub static GROUP_PRESENCE: TableSchema = TableSchema {
+    name: "group_presence",
+    row: "a criminal group named in the same sentence as a place, per year",
+    columns: &[
+        col("group_id", Utf8, "entity id of the criminal group"),
+        col("group_name", Utf8, "its canonical name"),
+        col("place_id", Utf8, "entity id of the place (location or country)"),
+        col("place_name", Utf8, "its canonical name"),
+        opt("admin1", Utf8, "first-level division of the place"),
+        opt("country", Utf8, "ISO 3166-1 alpha-2 of the place"),
+        opt("year", Int64, "publication year"),
+        col("documents", Int64, "distinct documents"),
+        col("sentences", Int64, "sentences naming both"),
+        opt("first_seen", Date32, "earliest publication date"),
+        opt("last_seen", Date32, "latest publication date"),
+        col("doc_ids", ListUtf8, "documents, sorted"),
+    ],
+};
+
+pub static COOCCURRENCE: TableSchema = TableSchema {
+    name: "cooccurrence",
+    row: "a pair of entities named in the same document (entity_a < entity_b)",
+    columns: &[
+        col("entity_a", Utf8, "entity id, the smaller of the pair"),
+        col("entity_b", Utf8, "entity id, the larger of the pair"),
+        col("type_a", Utf8, "entity type of entity_a"),
+        col("type_b", Utf8, "entity type of entity_b"),
+        col("name_a", Utf8, "canonical name of entity_a"),
+        col("name_b", Utf8, "canonical name of entity_b"),
+        col("documents", Int64, "documents naming both"),
+        col("sentences", Int64, "sentences naming both"),
+        col("lift", Float64, "documents * N / (documents_a * documents_b); 1 means independent"),
+        col("pmi", Float64, "log2(lift), pointwise mutual information over documents"),
+    ],
+};
+
+pub static FLOWS_SUMMARY: TableSchema = TableSchema {
+    name: "flows_summary",
+    row: "one route: origin, destination, drug and mode across documents",
+    columns: &[
+        col("origin", Utf8, "entity id of the origin"),
+        col("origin_name", Utf8, "its canonical name"),
+        col("destination", Utf8, "entity id of the destination"),
+        col("destination_name", Utf8, "its canonical name"),
+        opt("drug", Utf8, "drug carried, when stated"),
+        opt("mode", Utf8, "air, maritime, river, land, container, ..."),
+        col("documents", Int64, "distinct documents stating the route"),
+        col("statements", Int64, "flow rows"),
+        opt("share_percent_min", Float64, "lowest share of the traffic stated"),
+        opt("share_percent_max", Float64, "highest share stated"),
+        col("doc_ids", ListUtf8, "documents, sorted"),
+    ],
+};
+
 /// The per-document tables, in the order the runner writes them.
 pub static PER_DOCUMENT_TABLES: [&TableSchema; 10] =
     [&DOCUMENTS, &SENTENCES, &MENTIONS, &AMOUNTS, &EVENTS, &FLOWS, &REJECTS, &BOILERPLATE, &DATES, &ATTRIBUTIONS];
 
+/// The cross-document tables, in the order the aggregate step writes them.
+pub static AGGREGATE_TABLES: [&TableSchema; 6] =
+    [&ENTITY_STATS, &PRICE_LADDER, &SEIZURE_TOTALS, &GROUP_PRESENCE, &COOCCURRENCE, &FLOWS_SUMMARY];
+
 /// Every table of the contract, per-document ones first.
 pub fn all_tables() -> Vec<&'static TableSchema> {
     let mut tables = PER_DOCUMENT_TABLES.to_vec();
-    tables.push(&ENTITY_STATS);
+    tables.extend(AGGREGATE_TABLES);
     tables
 }
 
@@ -329,6 +427,7 @@ impl Row for Mention {
         v.float64(self.longitude);
         v.utf8(Some(&self.method));
         v.float64(Some(self.confidence));
+        v.utf8(self.admin1.as_deref());
     }
 }
 
@@ -351,6 +450,8 @@ impl Row for Amount {
         v.utf8(Some(&self.qualifier));
         v.utf8(self.drug.as_deref());
         v.utf8(self.object.as_deref());
+        v.utf8(self.place.as_deref());
+        v.utf8(self.level.as_deref());
     }
 }
 
@@ -489,6 +590,7 @@ mod tests {
             longitude: None,
             method: s(),
             confidence: 1.0,
+            admin1: None,
         });
         check_row(&Amount {
             amount_id: s(),
@@ -507,6 +609,8 @@ mod tests {
             qualifier: s(),
             drug: None,
             object: None,
+            place: None,
+            level: None,
         });
         check_row(&Event {
             event_id: s(),

@@ -9,7 +9,8 @@
 pub mod config;
 pub mod registry;
 pub mod runner;
+pub mod shards;
 pub mod sink;
 
 pub use config::PipelineConfig;
-pub use runner::{RunOptions, RunSummary, run};
+pub use runner::{RunOptions, RunSummary, aggregate, run};

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use crimefacts_model::all_tables;
 use crimefacts_pipeline::registry::DOCUMENT_STAGES;
-use crimefacts_pipeline::{PipelineConfig, RunOptions, run};
+use crimefacts_ingest::Shard;
+use crimefacts_pipeline::{PipelineConfig, RunOptions, aggregate, run};
 
 #[derive(Parser)]
 #[command(name = "crimefacts", version, about = "Organized-crime news articles -> Parquet tables of facts")]
@@ -37,6 +38,25 @@ enum Command {
         /// Do not draw a progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Process shard I of N (I counts from 0) of the input files, chosen by a
+        /// hash of each file's path, and write part files
+        /// (<output>/<table>/shard=I/part.parquet); then run `crimefacts
+        /// aggregate` once every shard has finished.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
+    },
+    /// Compute the aggregate tables from a finished output folder: single-file
+    /// tables, or the part files of every shard of a sharded run.
+    Aggregate {
+        /// Pipeline file naming the aggregates.
+        #[arg(default_value = "pipelines/default.toml")]
+        pipeline: PathBuf,
+        /// Output folder of the run(s); the aggregates are written into it.
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// List the stages and aggregates pipeline files can name.
     Stages,
@@ -64,16 +84,30 @@ fn main() -> ExitCode {
 
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Run { pipeline, input, output, threads, strict, quiet } => {
+        Command::Run { pipeline, input, output, threads, strict, quiet, shard } => {
             let mut config = PipelineConfig::load(&pipeline)?;
             config.input = input.unwrap_or(config.input);
             config.output = output.unwrap_or(config.output);
-            let summary = run(&RunOptions { config, threads, progress: !quiet })?;
+            let summary = run(&RunOptions { config, threads, progress: !quiet, shard })?;
             eprintln!("{}", summary.line());
+            if let Some(shard) = shard {
+                eprintln!(
+                    "shard {shard} done; once all {} shards are, run: crimefacts aggregate --input {}",
+                    shard.count,
+                    summary.output.display()
+                );
+            }
             if strict && summary.rejects() > 0 {
                 eprintln!("strict: {} inputs rejected; see rejects.parquet", summary.rejects());
                 return Ok(ExitCode::from(2));
             }
+        }
+        Command::Aggregate { pipeline, input, threads } => {
+            let config = PipelineConfig::load(&pipeline)?;
+            let dir = input.unwrap_or_else(|| PathBuf::from(&config.output));
+            let rows = aggregate(&config, &dir, threads)?;
+            let tables: Vec<String> = rows.iter().map(|(t, n)| format!("{t}={n}")).collect();
+            eprintln!("crimefacts: aggregates {} -> {}", tables.join(" "), dir.display());
         }
         Command::Stages => {
             println!("source:\n  {:<14} {}", crimefacts_ingest::STAGE, crimefacts_ingest::DESCRIPTION);

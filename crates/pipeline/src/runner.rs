@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
-use crimefacts_aggregate::TableSources;
-use crimefacts_ingest::{RawUnit, UnitReader, discover, parse_unit};
+use crimefacts_aggregate::{Aggregate, TableSources};
+use crimefacts_ingest::{RawUnit, Shard, UnitReader, discover, parse_unit};
 use crimefacts_model::{
     AMOUNTS, ATTRIBUTIONS, BOILERPLATE, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS,
     Reject, SENTENCES, TableSchema,
@@ -20,7 +20,8 @@ use rayon::prelude::*;
 
 use crate::config::PipelineConfig;
 use crate::registry::{build_stages, select_aggregates};
-use crate::sink::{FileMetadata, TableWriter, remove_stale_temp_files, write_frame};
+use crate::shards::ShardManifest;
+use crate::sink::{Destination, FileMetadata, TableWriter, write_frame};
 
 /// What to run, after the CLI has applied its overrides to the pipeline file.
 #[derive(Clone, Debug)]
@@ -29,6 +30,9 @@ pub struct RunOptions {
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
     pub progress: bool,
+    /// Process only this shard's files and write part files; aggregates wait
+    /// for `crimefacts aggregate` over all shards.
+    pub shard: Option<Shard>,
 }
 
 /// What a run did, for the summary line and for tests.
@@ -106,8 +110,14 @@ struct Writers {
 }
 
 impl Writers {
-    fn create(dir: &Path, meta: &FileMetadata) -> anyhow::Result<Self> {
-        let open = |table: &'static TableSchema| TableWriter::create(dir, table, meta);
+    fn create(dir: &Path, meta: &FileMetadata, shard: Option<Shard>) -> anyhow::Result<Self> {
+        let open = |table: &'static TableSchema| {
+            let destination = match shard {
+                Some(shard) => Destination::part(dir, table.name, shard.index),
+                None => Destination::single(dir, table.name),
+            };
+            TableWriter::create(destination, table, meta)
+        };
         Ok(Self {
             documents: open(&DOCUMENTS)?,
             sentences: open(&SENTENCES)?,
@@ -156,6 +166,11 @@ impl Writers {
 
 /// Runs a pipeline end to end. Bad inputs become `rejects` rows; only problems
 /// with the run itself (no input, output not writable, unknown stage) are errors.
+///
+/// A sharded run reads every input file in the corpus pass, so that what
+/// stages learn across documents (boilerplate lines, near-duplicates) is the
+/// same in every shard, then processes and writes only its own files: the
+/// union of all shards' rows is exactly the single run's.
 pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let config = &options.config;
     let started = Instant::now();
@@ -164,18 +179,14 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let output = PathBuf::from(&config.output);
     std::fs::create_dir_all(&output)
         .with_context(|| format!("cannot create output folder {}: check the path and permissions", output.display()))?;
-    remove_stale_temp_files(&output)?;
-
-    let (files, discovery_rejects) = discover(&config.input)?;
-    tracing::info!(files = files.len(), unsupported = discovery_rejects.len(), input = %config.input, "discovered input");
-    let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
-    let progress = progress_bar(options.progress, total_bytes);
-
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = options.threads {
-        pool = pool.num_threads(threads);
+    if let Some(shard) = options.shard {
+        // Until this shard has finished, nothing may take its old parts for complete.
+        ShardManifest::remove(&output, shard)?;
     }
-    let pool = pool.build().context("cannot start worker threads")?;
+
+    let (files, mut discovery_rejects) = discover(&config.input)?;
+    tracing::info!(files = files.len(), unsupported = discovery_rejects.len(), input = %config.input, "discovered input");
+    let pool = thread_pool(options.threads)?;
 
     let clock = PhaseClock::new(&stages);
     if stages.iter().any(|s| s.needs_corpus_pass()) {
@@ -185,8 +196,17 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "corpus pass done");
     }
 
-    let meta = FileMetadata { pipeline: config.name.clone() };
-    let mut writers = Writers::create(&output, &meta)?;
+    let mut files = files;
+    if let Some(shard) = options.shard {
+        files.retain(|f| shard.contains(&f.source));
+        discovery_rejects.retain(|r| shard.contains(&r.source));
+        tracing::info!(files = files.len(), %shard, "files of this shard");
+    }
+    let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
+    let progress = progress_bar(options.progress, total_bytes);
+
+    let meta = FileMetadata { pipeline: config.name.clone(), shard: options.shard.map(|s| s.to_string()) };
+    let mut writers = Writers::create(&output, &meta, options.shard)?;
     let mut summary = RunSummary { output: output.clone(), ..RunSummary::default() };
     let record_reject = |writers: &mut Writers, summary: &mut RunSummary, reject: &Reject| {
         *summary.rejects_by_stage.entry(reject.stage.clone()).or_default() += 1;
@@ -225,21 +245,62 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     clock.add(clock.write, finishing);
     progress.finish_and_clear();
 
-    let tables = TableSources::new(&output);
-    let aggregating = Instant::now();
+    match options.shard {
+        Some(shard) => ShardManifest::from_run(shard, &summary).write(&output)?,
+        None => {
+            let aggregating = Instant::now();
+            write_aggregates(&output, aggregates, &meta, &pool, &mut summary.rows)?;
+            clock.add(clock.aggregate, aggregating);
+        }
+    }
+    summary.phase_seconds = clock.seconds();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Computes the pipeline's aggregates over the per-document tables already in
+/// `dir`, single files or the part files of every shard (`crimefacts
+/// aggregate`). A sharded folder must hold every shard of one run.
+pub fn aggregate(
+    config: &PipelineConfig,
+    dir: &Path,
+    threads: Option<usize>,
+) -> anyhow::Result<BTreeMap<&'static str, usize>> {
+    let aggregates = select_aggregates(&config.aggregates)?;
+    crate::shards::check_complete(dir)?;
+    let pool = thread_pool(threads)?;
+    let meta = FileMetadata { pipeline: config.name.clone(), shard: None };
+    let mut rows = BTreeMap::new();
+    write_aggregates(dir, aggregates, &meta, &pool, &mut rows)?;
+    Ok(rows)
+}
+
+fn write_aggregates(
+    dir: &Path,
+    aggregates: Vec<Aggregate>,
+    meta: &FileMetadata,
+    pool: &rayon::ThreadPool,
+    rows: &mut BTreeMap<&'static str, usize>,
+) -> anyhow::Result<()> {
+    let tables = TableSources::new(dir);
     for aggregate in aggregates {
         let name = aggregate.schema.name;
         let mut frame = pool
             .install(|| (aggregate.build)(&tables).and_then(|lazy| lazy.collect()))
             .with_context(|| format!("cannot compute aggregate {name}"))?;
-        let rows = write_frame(&output, aggregate.schema, &mut frame, &meta)?;
-        tracing::info!(table = name, rows, "aggregate written");
-        summary.rows.insert(name, rows);
+        let written = write_frame(&Destination::single(dir, name), aggregate.schema, &mut frame, meta)?;
+        tracing::info!(table = name, rows = written, "aggregate written");
+        rows.insert(name, written);
     }
-    clock.add(clock.aggregate, aggregating);
-    summary.phase_seconds = clock.seconds();
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    Ok(())
+}
+
+fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        pool = pool.num_threads(threads);
+    }
+    pool.build().context("cannot start worker threads")
 }
 
 fn batch_size(config: &PipelineConfig) -> usize {

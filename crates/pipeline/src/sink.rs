@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
+use crimefacts_aggregate::polars_type;
 use crimefacts_model::{ColumnType, Row, RowVisitor, TableSchema};
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{
@@ -20,47 +21,72 @@ const ROW_GROUP_ROWS: usize = 64 * 1024;
 #[derive(Clone, Debug)]
 pub struct FileMetadata {
     pub pipeline: String,
+    /// "I/N" in the part files of a sharded run.
+    pub shard: Option<String>,
 }
 
 impl FileMetadata {
     fn key_values(&self, table: &str) -> KeyValueMetadata {
-        KeyValueMetadata::from_static(vec![
+        let mut pairs = vec![
             ("crimefacts.version".into(), env!("CARGO_PKG_VERSION").into()),
             ("crimefacts.contract_version".into(), crimefacts_model::CONTRACT_VERSION.into()),
             ("crimefacts.pipeline".into(), self.pipeline.clone()),
             ("crimefacts.table".into(), table.into()),
-        ])
+        ];
+        if let Some(shard) = &self.shard {
+            pairs.push(("crimefacts.shard".into(), shard.clone()));
+        }
+        KeyValueMetadata::from_static(pairs)
     }
 }
 
-pub fn final_path(dir: &Path, table: &str) -> PathBuf {
-    dir.join(format!("{table}.parquet"))
+/// Where one table is written: its final path, and the hidden temporary file
+/// next to it that becomes that path only when complete.
+#[derive(Clone, Debug)]
+pub struct Destination {
+    pub path: PathBuf,
+    temp: PathBuf,
 }
 
-fn temp_path(dir: &Path, table: &str) -> PathBuf {
-    dir.join(format!(".{table}.parquet.tmp"))
-}
+impl Destination {
+    /// `<dir>/<table>.parquet`.
+    pub fn single(dir: &Path, table: &str) -> Self {
+        Self::at(dir.join(format!("{table}.parquet")))
+    }
 
-/// Removes temporary files a killed run left behind.
-pub fn remove_stale_temp_files(dir: &Path) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list output folder {}", dir.display()))? {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') && name.ends_with(".parquet.tmp") {
-            std::fs::remove_file(&path).with_context(|| format!("cannot remove stale {}", path.display()))?;
+    /// `<dir>/<table>/shard=<index>/part.parquet`: a hive-style part file that
+    /// DuckDB, polars and Spark read as one table with a `shard` column.
+    pub fn part(dir: &Path, table: &str, index: usize) -> Self {
+        Self::at(dir.join(table).join(format!("shard={index}")).join("part.parquet"))
+    }
+
+    fn at(path: PathBuf) -> Self {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("table");
+        let temp = path.with_file_name(format!(".{name}.tmp"));
+        Self { path, temp }
+    }
+
+    /// Creates the folder and removes what a killed run left in it.
+    fn prepare(&self) -> anyhow::Result<()> {
+        if let Some(folder) = self.path.parent() {
+            std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+        }
+        match std::fs::remove_file(&self.temp) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("cannot remove stale {}", self.temp.display()))
+            }
+            _ => Ok(()),
         }
     }
-    Ok(())
-}
 
-pub fn polars_type(column_type: ColumnType) -> DataType {
-    match column_type {
-        ColumnType::Utf8 => DataType::String,
-        ColumnType::Int64 => DataType::Int64,
-        ColumnType::Float64 => DataType::Float64,
-        ColumnType::Boolean => DataType::Boolean,
-        ColumnType::Date32 => DataType::Date,
-        ColumnType::ListUtf8 => DataType::List(Box::new(DataType::String)),
+    /// Moves the finished temporary file to its final name.
+    fn publish(&self) -> anyhow::Result<()> {
+        // Data must be on disk before the rename makes it visible under its final name.
+        File::open(&self.temp)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot sync {}", self.temp.display()))?;
+        std::fs::rename(&self.temp, &self.path)
+            .with_context(|| format!("cannot move {} into place", self.path.display()))
     }
 }
 
@@ -71,22 +97,23 @@ pub fn polars_schema(table: &TableSchema) -> Schema {
 /// Streams rows of one table into row groups of a temporary Parquet file.
 pub struct TableWriter {
     table: &'static TableSchema,
-    dir: PathBuf,
+    destination: Destination,
     buffer: ColumnBuffers,
     writer: BatchedWriter<File>,
     rows: usize,
 }
 
 impl TableWriter {
-    pub fn create(dir: &Path, table: &'static TableSchema, meta: &FileMetadata) -> anyhow::Result<Self> {
-        let temp = temp_path(dir, table.name);
-        let file = File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+    pub fn create(destination: Destination, table: &'static TableSchema, meta: &FileMetadata) -> anyhow::Result<Self> {
+        destination.prepare()?;
+        let file =
+            File::create(&destination.temp).with_context(|| format!("cannot create {}", destination.temp.display()))?;
         let writer = ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
             .with_key_value_metadata(Some(meta.key_values(table.name)))
             .batched(&polars_schema(table))
             .with_context(|| format!("cannot start Parquet table {}", table.name))?;
-        Ok(Self { table, dir: dir.to_path_buf(), buffer: ColumnBuffers::new(table), writer, rows: 0 })
+        Ok(Self { table, destination, buffer: ColumnBuffers::new(table), writer, rows: 0 })
     }
 
     pub fn push<R: Row>(&mut self, row: &R) -> anyhow::Result<()> {
@@ -113,27 +140,28 @@ impl TableWriter {
         self.flush()?;
         self.writer.finish().with_context(|| format!("cannot finish Parquet table {}", self.table.name))?;
         drop(self.writer);
-        publish(&self.dir, self.table.name)?;
+        self.destination.publish()?;
         Ok(self.rows)
     }
 }
 
 /// Writes a whole frame (an aggregate) atomically, checking it against its schema.
 pub fn write_frame(
-    dir: &Path,
+    destination: &Destination,
     table: &TableSchema,
     frame: &mut DataFrame,
     meta: &FileMetadata,
 ) -> anyhow::Result<usize> {
     check_frame(table, frame)?;
-    let temp = temp_path(dir, table.name);
-    let file = File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+    destination.prepare()?;
+    let file =
+        File::create(&destination.temp).with_context(|| format!("cannot create {}", destination.temp.display()))?;
     ParquetWriter::new(file)
         .with_compression(ParquetCompression::Zstd(None))
         .with_key_value_metadata(Some(meta.key_values(table.name)))
         .finish(frame)
         .with_context(|| format!("cannot write Parquet table {}", table.name))?;
-    publish(dir, table.name)?;
+    destination.publish()?;
     Ok(frame.height())
 }
 
@@ -155,14 +183,6 @@ pub fn check_frame(table: &TableSchema, frame: &DataFrame) -> anyhow::Result<()>
         }
     }
     Ok(())
-}
-
-fn publish(dir: &Path, table: &str) -> anyhow::Result<()> {
-    let temp = temp_path(dir, table);
-    // Data must be on disk before the rename makes it visible under its final name.
-    File::open(&temp).and_then(|f| f.sync_all()).with_context(|| format!("cannot sync {}", temp.display()))?;
-    let target = final_path(dir, table);
-    std::fs::rename(&temp, &target).with_context(|| format!("cannot move {} into place", target.display()))
 }
 
 enum Buffer {
@@ -278,7 +298,7 @@ mod tests {
     use super::*;
 
     fn meta() -> FileMetadata {
-        FileMetadata { pipeline: "test".into() }
+        FileMetadata { pipeline: "test".into(), shard: None }
     }
 
     fn read(path: &Path) -> DataFrame {
@@ -288,7 +308,8 @@ mod tests {
     #[test]
     fn writes_contract_types_and_renames_into_place() {
         let dir = tempfile::tempdir().unwrap();
-        let mut writer = TableWriter::create(dir.path(), &EVENTS, &meta()).unwrap();
+        let destination = Destination::single(dir.path(), "events");
+        let mut writer = TableWriter::create(destination.clone(), &EVENTS, &meta()).unwrap();
         let event = Event {
             event_id: "d:e0".into(),
             doc_id: "d".into(),
@@ -304,10 +325,11 @@ mod tests {
             text: "x".into(),
         };
         writer.push(&event).unwrap();
-        assert!(!final_path(dir.path(), "events").exists(), "no final file before finish");
+        assert!(!destination.path.exists(), "no final file before finish");
+        assert!(destination.temp.exists());
         assert_eq!(writer.finish().unwrap(), 1);
-        assert!(!temp_path(dir.path(), "events").exists());
-        let frame = read(&final_path(dir.path(), "events"));
+        assert!(!destination.temp.exists());
+        let frame = read(&destination.path);
         check_frame(&EVENTS, &frame).unwrap();
         assert_eq!(frame.column("date_start").unwrap().get(0).unwrap().to_string(), "2015-07-22");
         assert_eq!(frame.column("amounts").unwrap().list().unwrap().get_as_series(0).unwrap().len(), 2);
@@ -316,8 +338,9 @@ mod tests {
     #[test]
     fn an_empty_table_still_has_its_schema() {
         let dir = tempfile::tempdir().unwrap();
-        TableWriter::create(dir.path(), &DOCUMENTS, &meta()).unwrap().finish().unwrap();
-        let frame = read(&final_path(dir.path(), "documents"));
+        let destination = Destination::part(dir.path(), "documents", 2);
+        TableWriter::create(destination, &DOCUMENTS, &meta()).unwrap().finish().unwrap();
+        let frame = read(&dir.path().join("documents/shard=2/part.parquet"));
         assert_eq!(frame.height(), 0);
         check_frame(&DOCUMENTS, &frame).unwrap();
     }

@@ -23,7 +23,7 @@ pub fn run_into(input: &Path, output: &Path, threads: usize) -> RunSummary {
     let mut config = default_config();
     config.input = input.to_str().unwrap().to_string();
     config.output = output.to_str().unwrap().to_string();
-    run(&RunOptions { config, threads: Some(threads), progress: false }).unwrap()
+    run(&RunOptions { config, threads: Some(threads), progress: false, shard: None }).unwrap()
 }
 
 pub fn read_table(dir: &Path, table: &str) -> DataFrame {

@@ -1,0 +1,83 @@
+//! Frames several aggregates start from.
+
+use crimefacts_model::{ATTRIBUTIONS, DOCUMENTS, MENTIONS};
+use polars::prelude::*;
+
+use crate::TableSources;
+
+/// Documents that are not near-duplicates: doc_id, published, year, publisher.
+pub(crate) fn kept_documents(tables: &TableSources) -> PolarsResult<LazyFrame> {
+    Ok(tables.scan(&DOCUMENTS)?.filter(col("duplicate_of").is_null()).select([
+        col("doc_id"),
+        col("published"),
+        col("published").dt().year().cast(DataType::Int64).alias("year"),
+        col("publisher"),
+    ]))
+}
+
+/// Mentions of kept documents only.
+pub(crate) fn kept_mentions(tables: &TableSources) -> PolarsResult<LazyFrame> {
+    let kept = kept_documents(tables)?.select([col("doc_id")]);
+    Ok(tables.scan(&MENTIONS)?.join(kept, [col("doc_id")], [col("doc_id")], JoinArgs::new(JoinType::Inner)))
+}
+
+/// One row per entity id: type, name, country and first-level division. The
+/// gazetteer fixes them per id; `min` keeps them deterministic should two
+/// mentions ever disagree.
+pub(crate) fn entities(tables: &TableSources) -> PolarsResult<LazyFrame> {
+    Ok(tables.scan(&MENTIONS)?.group_by([col("entity_id")]).agg([
+        col("entity_type").min(),
+        col("canonical_name").min(),
+        col("country").min(),
+        col("admin1").min(),
+    ]))
+}
+
+/// The same entities with their columns renamed `<prefix>_id`, `<prefix>_name`,
+/// ..., for joining onto a column of entity ids.
+pub(crate) fn entities_as(tables: &TableSources, prefix: &str) -> PolarsResult<LazyFrame> {
+    Ok(entities(tables)?.select([
+        col("entity_id").alias(format!("{prefix}_id")),
+        col("entity_type").alias(format!("{prefix}_type")),
+        col("canonical_name").alias(format!("{prefix}_name")),
+        col("country").alias(format!("{prefix}_country")),
+        col("admin1").alias(format!("{prefix}_admin1")),
+    ]))
+}
+
+/// Who stated each attributed sentence: the speaker, else the outlet it came
+/// through. Columns: doc_id, sentence, said_by.
+pub(crate) fn sentence_speakers(tables: &TableSources) -> PolarsResult<LazyFrame> {
+    Ok(tables
+        .scan(&ATTRIBUTIONS)?
+        .group_by([col("doc_id"), col("sentence")])
+        .agg([coalesce(&[col("speaker"), col("via")]).min().alias("said_by")]))
+}
+
+/// The sorted, distinct documents of a group, as a list.
+pub(crate) fn doc_ids() -> Expr {
+    col("doc_id").unique().sort(SortOptions::default()).alias("doc_ids")
+}
+
+/// A left join on equal key columns.
+pub(crate) fn left_join(left: LazyFrame, right: LazyFrame, on: &[&str]) -> LazyFrame {
+    let keys: Vec<Expr> = on.iter().map(|k| col(*k)).collect();
+    left.join(right, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+}
+
+/// An inner join on equal key columns.
+pub(crate) fn inner_join(left: LazyFrame, right: LazyFrame, on: &[&str]) -> LazyFrame {
+    let keys: Vec<Expr> = on.iter().map(|k| col(*k)).collect();
+    left.join(right, keys.clone(), keys, JoinArgs::new(JoinType::Inner))
+}
+
+/// Sorts by the given columns (descending where flagged), nulls last, so that
+/// every aggregate file is deterministic.
+pub(crate) fn sorted(frame: LazyFrame, by: &[(&str, bool)]) -> LazyFrame {
+    let exprs: Vec<Expr> = by.iter().map(|(c, _)| col(*c)).collect();
+    let descending: Vec<bool> = by.iter().map(|(_, d)| *d).collect();
+    frame.sort_by_exprs(
+        exprs,
+        SortMultipleOptions::default().with_order_descending_multi(descending).with_nulls_last(true),
+    )
+}

@@ -1,0 +1,95 @@
+use crimefacts_model::{AMOUNTS, EVENTS, SEIZURE_TOTALS};
+use polars::prelude::*;
+
+use crate::inputs::{doc_ids, entities_as, inner_join, kept_documents, sorted};
+use crate::{TableSources, contract_columns};
+
+/// Two claims within this ratio are one figure reported twice.
+const SAME_FIGURE: f64 = 1.01;
+
+/// Kilograms seized per country, year and drug form, with single operations
+/// and figures for a period in separate columns (a half-year national total
+/// already contains the operations reported on their own).
+///
+/// The country is that of the first place of the seizure that has one; the year
+/// is the year its date (or period) starts, else the publication year. A claim
+/// repeated by several articles - same scope, country, drug, source and dated
+/// period, with a figure within 1% of the next smaller claim - counts once;
+/// undated claims never merge, since nothing says they are the same.
+pub fn seizure_totals(tables: &TableSources) -> PolarsResult<LazyFrame> {
+    let seizures = inner_join(
+        tables.scan(&EVENTS)?.filter(col("event_type").eq(lit("seizure"))),
+        kept_documents(tables)?,
+        &["doc_id"],
+    );
+    let countries = event_countries(tables, seizures.clone())?;
+    let masses = tables
+        .scan(&AMOUNTS)?
+        .filter(col("kind").eq(lit("mass")).and(col("value_norm").is_not_null()))
+        .select([col("amount_id"), col("value_norm").alias("kg"), col("drug")]);
+    let claims = seizures
+        .select([
+            col("event_id"),
+            col("doc_id"),
+            col("scope"),
+            col("date_start"),
+            col("date_end"),
+            coalesce(&[col("date_start").dt().year().cast(DataType::Int64), col("year")]).alias("year"),
+            coalesce(&[col("source"), col("publisher")]).alias("source"),
+            col("amounts").alias("amount_id"),
+        ])
+        .explode(by_name(["amount_id"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false });
+    let claims = inner_join(claims, masses, &["amount_id"]);
+    let claims = crate::inputs::left_join(claims, countries, &["event_id"]);
+
+    let same_claim = [col("scope"), col("country"), col("drug"), col("source"), col("date_start"), col("date_end")];
+    let claims = claims
+        .sort_by_exprs(
+            [
+                col("scope"),
+                col("country"),
+                col("drug"),
+                col("source"),
+                col("date_start"),
+                col("date_end"),
+                col("kg"),
+                col("event_id"),
+            ],
+            SortMultipleOptions::default(),
+        )
+        .with_columns([col("kg").shift(lit(1)).over(same_claim)?.alias("smaller_kg")])
+        .with_columns([col("date_start")
+            .is_not_null()
+            .and(col("smaller_kg").is_not_null())
+            .and(col("kg").lt_eq(col("smaller_kg") * lit(SAME_FIGURE)))
+            .alias("repeat")])
+        .with_columns([
+            col("scope").eq(lit("incident")).and(col("repeat").not()).alias("counted_incident"),
+            col("scope").eq(lit("period_total")).and(col("repeat").not()).alias("counted_period"),
+        ]);
+
+    let totals = claims.group_by([col("country"), col("year"), col("drug")]).agg([
+        col("kg").filter(col("counted_incident")).sum().alias("kg_incidents"),
+        col("event_id").filter(col("counted_incident")).n_unique().alias("incidents"),
+        col("kg").filter(col("counted_period")).sum().alias("kg_period_totals"),
+        col("event_id").filter(col("counted_period")).n_unique().alias("period_totals"),
+        col("repeat").sum().alias("repeats"),
+        col("source").n_unique().alias("sources"),
+        doc_ids(),
+    ]);
+    Ok(sorted(totals, &[("country", false), ("year", false), ("drug", false)])
+        .select(contract_columns(&SEIZURE_TOTALS)))
+}
+
+/// event_id -> country of the first of its places that lies in a country.
+fn event_countries(tables: &TableSources, events: LazyFrame) -> PolarsResult<LazyFrame> {
+    let places = events
+        .select([col("event_id"), col("places").alias("place_id")])
+        .explode(by_name(["place_id"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false })
+        .with_row_index("order", None);
+    Ok(inner_join(places, entities_as(tables, "place")?, &["place_id"])
+        .filter(col("place_country").is_not_null())
+        .sort_by_exprs([col("order")], SortMultipleOptions::default())
+        .group_by([col("event_id")])
+        .agg([col("place_country").first().alias("country")]))
+}
