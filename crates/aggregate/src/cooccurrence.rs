@@ -10,15 +10,15 @@ use crate::{TableSources, contract_columns};
 /// with `entity_a < entity_b`.
 pub fn cooccurrence(tables: &TableSources) -> PolarsResult<LazyFrame> {
     let mentions = kept_mentions(tables)?;
-    let in_documents = mentions
-        .clone()
-        .select([col("doc_id"), col("entity_id")])
-        .unique_stable(None, UniqueKeepStrategy::First);
+    let in_documents =
+        mentions.clone().select([col("doc_id"), col("entity_id")]).unique_stable(None, UniqueKeepStrategy::First);
     let in_sentences = mentions
         .select([col("doc_id"), col("sentence"), col("entity_id")])
         .unique_stable(None, UniqueKeepStrategy::First);
 
-    let document_pairs = pairs(in_documents.clone(), &["doc_id"]).group_by([col("entity_a"), col("entity_b")]).agg([len().alias("documents")]);
+    let document_pairs = pairs(in_documents.clone(), &["doc_id"])
+        .group_by([col("entity_a"), col("entity_b")])
+        .agg([len().alias("documents")]);
     let sentence_pairs = pairs(in_sentences, &["doc_id", "sentence"])
         .group_by([col("entity_a"), col("entity_b")])
         .agg([len().alias("sentences")]);
@@ -28,7 +28,9 @@ pub fn cooccurrence(tables: &TableSources) -> PolarsResult<LazyFrame> {
     let pairs = left_join(document_pairs, sentence_pairs, &["entity_a", "entity_b"])
         .with_columns([col("sentences").fill_null(lit(0))])
         .join(
-            frequency.clone().select([col("entity_id").alias("entity_a"), col("entity_documents").alias("documents_a")]),
+            frequency
+                .clone()
+                .select([col("entity_id").alias("entity_a"), col("entity_documents").alias("documents_a")]),
             [col("entity_a")],
             [col("entity_a")],
             JoinArgs::new(JoinType::Left),

@@ -48,10 +48,12 @@ pub(crate) fn entities_as(tables: &TableSources, prefix: &str) -> PolarsResult<L
 /// Who stated each attributed sentence: the speaker, else the outlet it came
 /// through. Columns: doc_id, sentence, said_by.
 pub(crate) fn sentence_speakers(tables: &TableSources) -> PolarsResult<LazyFrame> {
-    Ok(tables
-        .scan(&ATTRIBUTIONS)?
-        .group_by([col("doc_id"), col("sentence")])
-        .agg([coalesce(&[col("speaker"), col("via")]).min().alias("said_by")]))
+    Ok(tables.scan(&ATTRIBUTIONS)?.group_by([col("doc_id"), col("sentence")]).agg([coalesce(&[
+        col("speaker"),
+        col("via"),
+    ])
+    .min()
+    .alias("said_by")]))
 }
 
 /// The sorted, distinct documents of a group, as a list.

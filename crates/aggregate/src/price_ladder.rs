@@ -14,9 +14,9 @@ const PER_KG: [(&str, f64); 4] = [("kg", 1.0), ("g", 1000.0), ("ton", 0.001), ("
 /// never mix. A range ("$1,000 to $1,500") counts by its midpoint for the
 /// median and by its ends for min and max.
 pub fn price_ladder(tables: &TableSources) -> PolarsResult<LazyFrame> {
-    let prices = tables.scan(&AMOUNTS)?.filter(
-        col("kind").eq(lit("money")).and(col("per").is_not_null()).and(col("value_norm").is_not_null()),
-    );
+    let prices = tables
+        .scan(&AMOUNTS)?
+        .filter(col("kind").eq(lit("money")).and(col("per").is_not_null()).and(col("value_norm").is_not_null()));
     let prices = inner_join(prices, kept_documents(tables)?, &["doc_id"]);
     let prices = left_join(prices, sentence_speakers(tables)?, &["doc_id", "sentence"]);
 
@@ -35,11 +35,8 @@ pub fn price_ladder(tables: &TableSources) -> PolarsResult<LazyFrame> {
         ])
         .with_columns([(col("low") * col("range_ratio")).alias("high")])
         .with_columns([((col("low") + col("high")) / lit(2.0)).alias("mid")]);
-    let prices = left_join(
-        prices.with_columns([col("place").alias("place_id")]),
-        entities_as(tables, "place")?,
-        &["place_id"],
-    );
+    let prices =
+        left_join(prices.with_columns([col("place").alias("place_id")]), entities_as(tables, "place")?, &["place_id"]);
 
     let ladder = prices
         .group_by([

@@ -192,8 +192,7 @@ impl AmountFinder {
         // Each amount's clause, for place and level lookups: from the previous
         // amount to the next one.
         let previous_ends: Vec<usize> = std::iter::once(0).chain(kept.iter().map(|f| f.end)).collect();
-        let next_starts: Vec<usize> =
-            kept.iter().skip(1).map(|f| f.start).chain(std::iter::once(text.len())).collect();
+        let next_starts: Vec<usize> = kept.iter().skip(1).map(|f| f.start).chain(std::iter::once(text.len())).collect();
         // The rate and drug of the last price, carried to a following sentence
         // that continues it ("a kilo ... costs $1,500. In Europe it sells for $50,000").
         let mut last_price: Option<(i64, String, Option<&str>)> = None;
@@ -567,7 +566,8 @@ mod tests {
             "Converted into powder, the kilo is worth $10,000 on the Brazilian market and up to $50,000 in Europe.",
             "In Colombia, a gram sells for $5 on the street.",
         ]);
-        let prices: Vec<(f64, Option<&str>, Option<&str>, Option<&str>)> = doc
+        type Price<'a> = (f64, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+        let prices: Vec<Price> = doc
             .amounts
             .iter()
             .filter(|a| a.kind == "money")

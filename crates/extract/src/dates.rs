@@ -65,6 +65,7 @@ static PATTERNS: LazyLock<Vec<(Form, Regex)>> = LazyLock::new(|| {
     let dayb = r"(?P<dayb>\d{1,2})(?:st|nd|rd|th|º)?";
     let forms: Vec<(Form, String)> = vec![
         (Form::Between, format!(r"(?i)(?:between|entre)\s+(?:el\s+)?(?:(?P<m1>{m})\s+(?P<d1>\d{{1,2}})|(?P<d1b>\d{{1,2}})\s+de\s+(?P<m1b>{m}))\s+(?:and|y|e)\s+(?:el\s+)?(?:(?P<m2>{m})\s+(?P<d2>\d{{1,2}})|(?P<d2b>\d{{1,2}})\s+de\s+(?P<m2b>{m}))(?:,?\s+(?:of\s+)?(?:(?P<this>this year|este año|este ano)|(?:de\s+|of\s+)?(?P<year>\d{{4}})))?")),
+        (Form::MonthRange, format!(r"(?i)(?:between|from|entre|de|desde)\s+(?P<m1>{m})\s+(?:and|to|through|until|y|a|al|e|hasta|até)\s+(?P<m2>{m})(?-u:\b)(?:,?\s+(?:of\s+|de\s+|del\s+)?(?:(?P<this>this year|este año|este ano)|(?P<year>\d{{4}})))?")),
         (Form::YearRange, r"(?i)(?:between|from|entre|de)\s+(?P<y1>(?:19|20)\d{2})\s+(?:and|to|y|e|a|al)\s+(?P<y2>(?:19|20)\d{2})(?-u:\b)".to_string()),
         (Form::SoFar, r"(?i)(?:so far this year|so far in \d{4}|en lo que va del? año|en lo que va de \d{4}|até agora este ano|neste ano até agora)".to_string()),
         (Form::Since, r"(?i)(?:since the beginning of|since the start of|desde (?:el )?(?:inicio|comienzo|principios) de|since|desde)\s+(?P<year>\d{4})".to_string()),
@@ -84,6 +85,7 @@ static PATTERNS: LazyLock<Vec<(Form, Regex)>> = LazyLock::new(|| {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Form {
     Between,
+    MonthRange,
     YearRange,
     SoFar,
     Since,
@@ -146,6 +148,17 @@ pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<FoundDate> {
                     let year = get(&["year"]).and_then(|y| y.parse().ok()).or(pub_year);
                     let start = year.zip(m1).zip(d1).and_then(|((y, m), d)| ymd(y, m, d));
                     let end = year.zip(m2).zip(d2).and_then(|((y, m), d)| ymd(y, m, d));
+                    (start, end, "period", true)
+                }
+                Form::MonthRange => {
+                    let m1 = get(&["m1"]).and_then(month_number);
+                    let m2 = get(&["m2"]).and_then(month_number);
+                    let written: Option<i32> = get(&["year"]).and_then(|y| y.parse().ok());
+                    let end_year = written.or_else(|| m2.and_then(|m| year_for(m, published)));
+                    // "from November to February" starts the year before.
+                    let start_year = end_year.zip(m1.zip(m2)).map(|(y, (a, b))| if a > b { y - 1 } else { y });
+                    let start = start_year.zip(m1).and_then(|(y, m)| ymd(y, m, 1));
+                    let end = end_year.zip(m2).and_then(|(y, m)| month_end(y, m));
                     (start, end, "period", true)
                 }
                 Form::YearRange => {
@@ -266,6 +279,9 @@ mod tests {
         assert_eq!(one("earlier this month", p), (d("2015-07-01"), d("2015-07-22"), "period"));
         assert_eq!(one("in July", p), (d("2015-07-01"), d("2015-07-31"), "month"));
         assert_eq!(one("between 2015 and 2018", p), (d("2015-01-01"), d("2018-12-31"), "period"));
+        assert_eq!(one("between January and June 2015", p), (d("2015-01-01"), d("2015-06-30"), "period"));
+        assert_eq!(one("de enero a junio de 2014", p), (d("2014-01-01"), d("2014-06-30"), "period"));
+        assert_eq!(one("from November to February", p), (d("2014-11-01"), d("2015-02-28"), "period"));
     }
 
     #[test]

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use crimefacts_ingest::Shard;
 use crimefacts_model::all_tables;
 use crimefacts_pipeline::registry::DOCUMENT_STAGES;
-use crimefacts_ingest::Shard;
 use crimefacts_pipeline::{PipelineConfig, RunOptions, aggregate, run};
 
 #[derive(Parser)]

@@ -70,8 +70,8 @@ impl ShardManifest {
             let path = entry?.path();
             if path.extension().is_some_and(|e| e == "json") {
                 let text = std::fs::read_to_string(&path)?;
-                let manifest: ShardManifest =
-                    serde_json::from_str(&text).with_context(|| format!("invalid shard manifest {}", path.display()))?;
+                let manifest: ShardManifest = serde_json::from_str(&text)
+                    .with_context(|| format!("invalid shard manifest {}", path.display()))?;
                 manifests.insert(manifest.shard, manifest);
             }
         }
@@ -103,7 +103,8 @@ pub fn check_complete(dir: &Path) -> anyhow::Result<()> {
             other.shard
         );
     }
-    let missing: Vec<String> = (0..count).filter(|i| !manifests.contains_key(i)).map(|i| format!("{i}/{count}")).collect();
+    let missing: Vec<String> =
+        (0..count).filter(|i| !manifests.contains_key(i)).map(|i| format!("{i}/{count}")).collect();
     if !missing.is_empty() {
         bail!(
             "{}: shards {} have not finished (no manifest in _shards/); run `crimefacts run --shard I/{count}` for \

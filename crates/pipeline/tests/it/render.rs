@@ -49,7 +49,7 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
         for m in &after.mentions {
             writeln!(
                 out,
-                "s{} [{}..{}) {:?} -> {} {} {:?} country={} lat={:?} lon={:?} {} {:.2}",
+                "s{} [{}..{}) {:?} -> {} {} {:?} country={}{} lat={:?} lon={:?} {} {:.2}",
                 m.sentence,
                 m.start,
                 m.end,
@@ -58,6 +58,7 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
                 m.entity_id,
                 m.canonical_name,
                 m.country.as_deref().unwrap_or("-"),
+                m.admin1.as_ref().map_or(String::new(), |a| format!(" admin1={a:?}")),
                 m.latitude,
                 m.longitude,
                 m.method,
@@ -71,7 +72,7 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
         for a in &after.amounts {
             writeln!(
                 out,
-                "{} s{} [{}..{}) {:?} {} {} {}{} -> {} {} per={} {} drug={} object={}",
+                "{} s{} [{}..{}) {:?} {} {} {}{} -> {} {} per={} {} drug={} object={}{}{}",
                 a.amount_id,
                 a.sentence,
                 a.start,
@@ -87,6 +88,8 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
                 a.qualifier,
                 a.drug.as_deref().unwrap_or("-"),
                 a.object.as_deref().unwrap_or("-"),
+                a.place.as_ref().map_or(String::new(), |p| format!(" place={p}")),
+                a.level.as_ref().map_or(String::new(), |l| format!(" level={l}")),
             )
             .unwrap();
         }

@@ -39,3 +39,11 @@ pub fn strings(frame: &DataFrame, column: &str) -> Vec<String> {
 pub fn ints(frame: &DataFrame, column: &str) -> Vec<i64> {
     frame.column(column).unwrap().i64().unwrap().iter().map(|v| v.unwrap()).collect()
 }
+
+/// Runs one shard of the default pipeline on `input` into `output`.
+pub fn run_shard_into(input: &Path, output: &Path, shard: crimefacts_ingest::Shard) -> RunSummary {
+    let mut config = default_config();
+    config.input = input.to_str().unwrap().to_string();
+    config.output = output.to_str().unwrap().to_string();
+    run(&RunOptions { config, threads: Some(2), progress: false, shard: Some(shard) }).unwrap()
+}

@@ -1,0 +1,103 @@
+//! Splitting a run: the union of N shards' part files equals the single run
+//! row for row, the aggregates over the parts equal the single run's, and an
+//! incomplete split is refused rather than summed.
+
+use std::fs::File;
+use std::path::Path;
+
+use crimefacts_ingest::Shard;
+use crimefacts_model::{AGGREGATE_TABLES, PER_DOCUMENT_TABLES};
+use polars::prelude::{DataFrame, ParquetReader, SerReader};
+
+use crate::render;
+use crate::support::{default_config, read_table, run_into, run_shard_into, seeds_dir};
+
+/// Seeds, articles repeating a claim (one republished), an unsupported file
+/// and a jsonl file with a bad line: near-duplicates and rejects may land in
+/// different shards than what they refer to.
+fn corpus(dir: &Path) {
+    for entry in std::fs::read_dir(seeds_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::create_dir(dir.join("claims")).unwrap();
+    crate::aggregates::repeated_claims_corpus(dir);
+    std::fs::write(dir.join("scan.pdf"), b"%PDF-1.4").unwrap();
+    std::fs::write(
+        dir.join("feed.jsonl"),
+        "{\"text\": \"Peruvian police seized two tons of cocaine in Callao, the interior ministry said.\"}\n{\"text\": 42}\n",
+    )
+    .unwrap();
+}
+
+fn read(path: &Path) -> DataFrame {
+    ParquetReader::new(File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).finish().unwrap()
+}
+
+/// Every row as one line, sorted: the rows of a table as a multiset.
+fn rows(frames: &[DataFrame]) -> Vec<String> {
+    let mut rows: Vec<String> =
+        frames.iter().flat_map(|f| render::frame(f).lines().skip(1).map(str::to_string).collect::<Vec<_>>()).collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn the_union_of_n_shards_is_the_single_run_row_for_row() {
+    let input = tempfile::tempdir().unwrap();
+    corpus(input.path());
+    let single = tempfile::tempdir().unwrap();
+    let whole = run_into(input.path(), single.path(), 2);
+    assert!(whole.rejects() >= 2, "the pdf and the bad jsonl line");
+
+    for count in 1..=3 {
+        let sharded = tempfile::tempdir().unwrap();
+        let mut documents_per_shard = Vec::new();
+        for index in 0..count {
+            documents_per_shard.push(run_shard_into(input.path(), sharded.path(), Shard { index, count }).documents);
+        }
+        assert_eq!(documents_per_shard.iter().sum::<usize>(), whole.documents);
+        if count == 3 {
+            assert!(documents_per_shard.iter().filter(|&&n| n > 0).count() >= 2, "{documents_per_shard:?}");
+        }
+        crimefacts_pipeline::aggregate(&default_config(), sharded.path(), Some(2)).unwrap();
+
+        for table in PER_DOCUMENT_TABLES {
+            let parts: Vec<DataFrame> = crimefacts_aggregate::part_files(&sharded.path().join(table.name))
+                .unwrap()
+                .iter()
+                .map(|p| read(p))
+                .collect();
+            assert_eq!(parts.len(), count, "{}: one part per shard, even an empty one", table.name);
+            let expected = rows(&[read_table(single.path(), table.name)]);
+            assert_eq!(rows(&parts), expected, "{} split {count} ways", table.name);
+        }
+        for table in AGGREGATE_TABLES {
+            assert_eq!(
+                render::frame(&read_table(sharded.path(), table.name)),
+                render::frame(&read_table(single.path(), table.name)),
+                "{} split {count} ways",
+                table.name
+            );
+        }
+    }
+}
+
+#[test]
+fn aggregating_refuses_an_incomplete_or_mixed_split() {
+    let out = tempfile::tempdir().unwrap();
+    let config = default_config();
+    run_shard_into(&seeds_dir(), out.path(), Shard { index: 0, count: 2 });
+    let err = format!("{:#}", crimefacts_pipeline::aggregate(&config, out.path(), Some(1)).unwrap_err());
+    assert!(err.contains("1/2") && err.contains("have not finished"), "{err}");
+
+    run_shard_into(&seeds_dir(), out.path(), Shard { index: 1, count: 2 });
+    crimefacts_pipeline::aggregate(&config, out.path(), Some(1)).unwrap();
+
+    // A part left over from an earlier split three ways.
+    let stale = out.path().join("mentions/shard=2");
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::copy(out.path().join("mentions/shard=0/part.parquet"), stale.join("part.parquet")).unwrap();
+    let err = format!("{:#}", crimefacts_pipeline::aggregate(&config, out.path(), Some(1)).unwrap_err());
+    assert!(err.contains("stale"), "{err}");
+}
