@@ -42,6 +42,25 @@ check-tables DIR="out": _venv
     cargo run --release --locked -q -p crimefacts-pipeline -- schema --json > target/contract.json
     {{python}} scripts/check_tables.py {{DIR}} target/contract.json
 
+# Open notebooks/explore.ipynb in Jupyter (tables from out/, or from $CRIMEFACTS_OUT).
+# ARGS go to Jupyter, e.g. `just notebook --no-browser --allow-root` in a container.
+notebook *ARGS: _venv-notebook
+    {{venv}}/bin/jupyter notebook notebooks/explore.ipynb {{ARGS}}
+
+# Execute notebooks/explore.ipynb headless on out/ and save its charts to notebooks/figures/.
+notebook-render: _venv
+    {{python}} scripts/run_notebook.py notebooks/explore.ipynb --out out --figures notebooks/figures
+
+# Seeds run plain and as 2 shards + aggregate; pyarrow, DuckDB and polars must read both alike.
+interop: _venv
+    cargo run --release --locked -p crimefacts-pipeline -- run --quiet --output target/out-single
+    rm -rf target/out-sharded
+    cargo run --release --locked -p crimefacts-pipeline -- run --quiet --shard 0/2 --output target/out-sharded
+    cargo run --release --locked -p crimefacts-pipeline -- run --quiet --shard 1/2 --output target/out-sharded
+    cargo run --release --locked -p crimefacts-pipeline -- aggregate --input target/out-sharded
+    cargo run --release --locked -q -p crimefacts-pipeline -- schema --json > target/contract.json
+    {{python}} scripts/check_interop.py --single target/out-single --hive target/out-sharded --contract target/contract.json
+
 # What CI runs: formatting, lints with warnings denied, every test.
 ready:
     cargo fmt --all --check
@@ -70,4 +89,7 @@ data-names:
 
 _venv:
     test -x {{python}} || python3 -m venv {{venv}}
-    {{python}} -c 'import pyarrow, polars, duckdb' 2>/dev/null || {{python}} -m pip install -q -r scripts/requirements.txt
+    {{python}} -c 'import pyarrow, polars, duckdb, matplotlib, nbclient, nbformat, ipykernel' 2>/dev/null || {{python}} -m pip install -q -r scripts/requirements.txt
+
+_venv-notebook: _venv
+    {{python}} -c 'import notebook' 2>/dev/null || {{python}} -m pip install -q -r scripts/requirements-notebook.txt

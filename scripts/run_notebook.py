@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import zmq
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
@@ -44,8 +45,9 @@ def venv_kernel_manager() -> KernelManager:
     if argv0 not in ("python", "python3") and Path(argv0).resolve() != Path(sys.executable).resolve():
         sys.exit(f"run_notebook: kernel {KERNEL} in {kernels} runs {argv0}, not {sys.executable}; "
                  f"reinstall it with: {sys.executable} -m ipykernel install --sys-prefix --name {KERNEL}")
-    # Unix sockets rather than TCP: nothing listens on the network while it runs.
-    return KernelManager(kernel_name=KERNEL, kernel_spec_manager=specs, transport="ipc")
+    # Encrypt the kernel's local TCP sockets when libzmq can (ipykernel warns otherwise).
+    encryption = "auto" if zmq.has("curve") else "disabled"
+    return KernelManager(kernel_name=KERNEL, kernel_spec_manager=specs, transport_encryption=encryption)
 
 
 def main() -> None:
@@ -69,7 +71,8 @@ def main() -> None:
         os.environ["CRIMEFACTS_FIGURES"] = str(args.figures.resolve())
 
     notebook = nbformat.read(args.notebook, as_version=4)
-    client = NotebookClient(notebook, km=venv_kernel_manager(), timeout=args.timeout,
+    km = venv_kernel_manager()
+    client = NotebookClient(notebook, km=km, timeout=args.timeout,
                             resources={"metadata": {"path": str(args.notebook.resolve().parent)}})
     started = time.time()
     try:
@@ -81,6 +84,9 @@ def main() -> None:
         # Tracebacks come colored for a terminal; CI logs want plain text.
         sys.exit(f"run_notebook: {args.notebook} failed in {where}:\n{ANSI.sub('', str(e))}")
     finally:
+        # nbclient leaves a kernel it did not create running.
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
         if args.save:
             args.save.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(notebook, args.save)
