@@ -61,3 +61,24 @@ fn usage_errors_name_the_problem_and_the_fix() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no-such-pipeline.toml") && err.contains("pipelines/default.toml"), "{err}");
 }
+
+#[test]
+fn a_split_run_through_the_cli_ends_with_crimefacts_aggregate() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let bad = crimefacts(&["run", "--output", o, "--quiet", "--shard", "2/2"]);
+    assert_eq!(bad.status.code(), Some(2), "clap rejects the value");
+    assert!(String::from_utf8(bad.stderr).unwrap().contains("0 <= I < N"));
+
+    for shard in ["0/2", "1/2"] {
+        let run = crimefacts(&["run", "--output", o, "--quiet", "--shard", shard]);
+        assert!(run.status.success());
+        let message = String::from_utf8(run.stderr).unwrap();
+        assert!(message.contains("crimefacts aggregate --input"), "{message}");
+    }
+    assert!(out.path().join("mentions/shard=1/part.parquet").is_file());
+    assert!(!out.path().join("price_ladder.parquet").exists(), "a shard never writes aggregates");
+    let aggregate = crimefacts(&["aggregate", "--input", o]);
+    assert!(aggregate.status.success(), "{}", String::from_utf8_lossy(&aggregate.stderr));
+    assert!(out.path().join("price_ladder.parquet").is_file());
+}
