@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use crimefacts_ingest::Shard;
-use crimefacts_model::all_tables;
+use crimefacts_model::{AGGREGATE_TABLES, all_tables};
 use crimefacts_pipeline::registry::DOCUMENT_STAGES;
 use crimefacts_pipeline::{PipelineConfig, RunOptions, aggregate, run};
 
@@ -130,7 +130,8 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                         .iter()
                         .map(|c| serde_json::json!({"name": c.name, "type": c.column_type.to_string(), "nullable": c.nullable}))
                         .collect();
-                    serde_json::json!({"name": t.name, "row": t.row, "columns": columns})
+                    let kind = if AGGREGATE_TABLES.contains(&t) { "aggregate" } else { "per_document" };
+                    serde_json::json!({"name": t.name, "kind": kind, "row": t.row, "columns": columns})
                 })
                 .collect();
             let contract =
