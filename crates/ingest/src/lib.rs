@@ -16,7 +16,7 @@ mod shard;
 
 pub use discover::{InputFile, InputFormat, discover};
 pub use parse::{doc_id, parse_unit};
-pub use read::{RawUnit, UnitReader};
+pub use read::{Limits, RawUnit, UnitReader};
 pub use shard::{Shard, shard_of};
 
 use crimefacts_model::Reject;

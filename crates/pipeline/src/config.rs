@@ -17,6 +17,42 @@ pub struct PipelineConfig {
     pub aggregates: Vec<String>,
     #[serde(default)]
     pub options: Options,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// What one input may cost; past a limit it becomes a `rejects` row naming the
+/// limit, and the run goes on.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Bytes of one document: a txt/html file after decompression, or one jsonl line.
+    pub max_document_bytes: u64,
+    /// Bytes one gzip file may decompress to.
+    pub max_decompressed_bytes: u64,
+    /// Wall-clock budget of one document through every stage, checked after
+    /// each stage: a document over budget is rejected, its rows dropped.
+    pub document_time_budget_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let read = crimefacts_ingest::Limits::default();
+        Self {
+            max_document_bytes: read.max_document_bytes,
+            max_decompressed_bytes: read.max_decompressed_bytes,
+            document_time_budget_ms: 10_000,
+        }
+    }
+}
+
+impl Limits {
+    pub fn read_limits(&self) -> crimefacts_ingest::Limits {
+        crimefacts_ingest::Limits {
+            max_document_bytes: self.max_document_bytes,
+            max_decompressed_bytes: self.max_decompressed_bytes,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -60,6 +96,8 @@ impl PipelineConfig {
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let config: Self = toml::from_str(text)?;
         anyhow::ensure!(config.options.batch_size > 0, "options.batch_size must be at least 1");
+        anyhow::ensure!(config.limits.max_document_bytes > 0, "limits.max_document_bytes must be at least 1");
+        anyhow::ensure!(config.limits.document_time_budget_ms > 0, "limits.document_time_budget_ms must be at least 1");
         Ok(config)
     }
 }
@@ -75,6 +113,15 @@ mod tests {
         assert_eq!(config.name, "default");
         assert_eq!(config.input, "seeds");
         assert_eq!(config.stages, ["normalize", "extract"]);
+    }
+
+    #[test]
+    fn limits_come_from_the_pipeline_file_with_defaults_for_the_rest() {
+        let config =
+            PipelineConfig::parse("name='x'\ninput='a'\noutput='b'\nstages=[]\n[limits]\nmax_document_bytes=1000").unwrap();
+        assert_eq!(config.limits.max_document_bytes, 1000);
+        assert_eq!(config.limits.max_decompressed_bytes, crimefacts_ingest::Limits::default().max_decompressed_bytes);
+        assert_eq!(config.limits.document_time_budget_ms, 10_000);
     }
 
     #[test]

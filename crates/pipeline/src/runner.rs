@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use crimefacts_aggregate::{Aggregate, TableSources};
@@ -191,7 +191,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let clock = PhaseClock::new(&stages);
     if stages.iter().any(|s| s.needs_corpus_pass()) {
         let started = Instant::now();
-        corpus_pass(&mut stages, UnitReader::new(files.clone()), batch_size(config), &pool);
+        let units = UnitReader::with_limits(files.clone(), config.limits.read_limits());
+        corpus_pass(&mut stages, units, batch_size(config), &pool);
         clock.add(clock.corpus, started);
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "corpus pass done");
     }
@@ -216,7 +217,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         record_reject(&mut writers, &mut summary, reject)?;
     }
 
-    let mut units = UnitReader::new(files);
+    let mut units = UnitReader::with_limits(files, config.limits.read_limits());
+    let budget = Duration::from_millis(config.limits.document_time_budget_ms);
     loop {
         let batch: Vec<Result<RawUnit, Reject>> = units.by_ref().take(batch_size(config)).collect();
         if batch.is_empty() {
@@ -224,7 +226,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         }
         let batch_bytes: u64 = batch.iter().flatten().map(|u| u.bytes.len() as u64).sum();
         let outcomes: Vec<Outcome> =
-            pool.install(|| batch.into_par_iter().map(|unit| process_unit(unit, &stages, &clock)).collect());
+            pool.install(|| batch.into_par_iter().map(|unit| process_unit(unit, &stages, &clock, budget)).collect());
         let writing = Instant::now();
         for outcome in outcomes {
             match outcome {
@@ -385,9 +387,15 @@ impl PhaseClock {
     }
 }
 
-/// Parses one unit and runs every stage on it. A stage error or panic rejects the
+/// Parses one unit and runs every stage on it. A stage error or panic, or a
+/// document still unfinished when its time budget is spent, rejects the
 /// document (with the stage's name) instead of stopping the run.
-fn process_unit(unit: Result<RawUnit, Reject>, stages: &[Box<dyn DocumentStage>], clock: &PhaseClock) -> Outcome {
+fn process_unit(
+    unit: Result<RawUnit, Reject>,
+    stages: &[Box<dyn DocumentStage>],
+    clock: &PhaseClock,
+    budget: Duration,
+) -> Outcome {
     let unit = match unit {
         Ok(unit) => unit,
         Err(reject) => return Outcome::Rejected(reject),
@@ -405,6 +413,11 @@ fn process_unit(unit: Result<RawUnit, Reject>, stages: &[Box<dyn DocumentStage>]
         let result = catch_unwind(AssertUnwindSafe(|| stage.process(&mut doc)));
         clock.add(clock.stage(index), started);
         let reason = match result {
+            Ok(Ok(())) if parsing.elapsed() > budget => format!(
+                "over the time budget: {:.1} s after this stage, limits.document_time_budget_ms is {} ms",
+                parsing.elapsed().as_secs_f64(),
+                budget.as_millis()
+            ),
             Ok(Ok(())) => continue,
             Ok(Err(e)) => e.to_string(),
             Err(panic) => format!("internal error (please report it): {}", panic_message(&panic)),

@@ -53,3 +53,39 @@ fn bad_inputs_are_rejected_one_row_each_and_the_run_goes_on() {
     let titles = strings(&documents, "title");
     assert!(titles.contains(&"Zipped".to_string()) && titles.contains(&"Good".to_string()));
 }
+
+#[test]
+fn limits_from_the_pipeline_file_reject_what_is_too_big_or_too_slow_and_keep_the_rest() {
+    use crimefacts_pipeline::{RunOptions, run};
+
+    let input = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(input.path().join(name), bytes).unwrap();
+    write("big.txt", "Police in Peru seized cocaine. ".repeat(100).as_bytes());
+    write("small.txt", b"Bolivia seized 500 kilos of cocaine paste.");
+    let long_line = format!("{{\"text\": \"{}\"}}", "Peru seized cocaine. ".repeat(100));
+    write("feed.jsonl", format!("{{\"text\": \"Brazil seized 2 tons.\"}}\n{long_line}\n{{\"text\": 42}}\n").as_bytes());
+
+    let out = tempfile::tempdir().unwrap();
+    let mut config = crate::support::default_config();
+    config.input = input.path().to_str().unwrap().into();
+    config.output = out.path().to_str().unwrap().into();
+    config.limits.max_document_bytes = 1000;
+    let summary = run(&RunOptions { config: config.clone(), threads: Some(2), progress: false, shard: None }).unwrap();
+    assert_eq!(summary.documents, 2, "small.txt and the first jsonl line");
+    let rejects = read_table(out.path(), "rejects");
+    let reasons: Vec<(String, String)> =
+        strings(&rejects, "source").into_iter().zip(strings(&rejects, "reason")).collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert!(reasons.iter().any(|(s, r)| s == "big.txt" && r.contains("limits.max_document_bytes")), "{reasons:?}");
+    assert!(reasons.iter().any(|(s, r)| s == "feed.jsonl" && r.contains("limits.max_document_bytes")));
+    assert!(reasons.iter().any(|(s, r)| s == "feed.jsonl" && r.contains("text")), "the wrong type: {reasons:?}");
+
+    // A budget no document can meet rejects every one, naming the limit.
+    config.limits = Default::default();
+    config.limits.document_time_budget_ms = 1;
+    config.input = crate::support::seeds_dir().to_str().unwrap().into();
+    let summary = run(&RunOptions { config, threads: Some(2), progress: false, shard: None }).unwrap();
+    let rejects = read_table(out.path(), "rejects");
+    assert!(summary.rejects() >= 3, "debug builds spend more than 1 ms on most seeds");
+    assert!(strings(&rejects, "reason").iter().all(|r| r.contains("limits.document_time_budget_ms")));
+}
