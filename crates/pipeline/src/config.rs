@@ -118,7 +118,8 @@ mod tests {
     #[test]
     fn limits_come_from_the_pipeline_file_with_defaults_for_the_rest() {
         let config =
-            PipelineConfig::parse("name='x'\ninput='a'\noutput='b'\nstages=[]\n[limits]\nmax_document_bytes=1000").unwrap();
+            PipelineConfig::parse("name='x'\ninput='a'\noutput='b'\nstages=[]\n[limits]\nmax_document_bytes=1000")
+                .unwrap();
         assert_eq!(config.limits.max_document_bytes, 1000);
         assert_eq!(config.limits.max_decompressed_bytes, crimefacts_ingest::Limits::default().max_decompressed_bytes);
         assert_eq!(config.limits.document_time_budget_ms, 10_000);
