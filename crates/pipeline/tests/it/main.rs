@@ -2,6 +2,7 @@
 
 mod aggregates;
 mod cli;
+mod crash;
 mod end_to_end;
 mod rejects;
 mod render;
