@@ -96,6 +96,52 @@ enum Outcome {
     Rejected(Reject),
 }
 
+/// What the writer thread counted.
+#[derive(Default)]
+struct Tally {
+    documents: usize,
+    rows: BTreeMap<&'static str, usize>,
+    rejects_by_stage: BTreeMap<String, usize>,
+}
+
+/// The per-document tables being written, and what went into them.
+struct BatchSink<'a> {
+    writers: Writers,
+    tally: Tally,
+    clock: &'a PhaseClock,
+}
+
+impl BatchSink<'_> {
+    fn reject(&mut self, reject: &Reject) -> anyhow::Result<()> {
+        *self.tally.rejects_by_stage.entry(reject.stage.clone()).or_default() += 1;
+        self.writers.rejects.push(reject)
+    }
+
+    /// Appends one batch's rows, in input order.
+    fn write(&mut self, outcomes: Vec<Outcome>) -> anyhow::Result<()> {
+        let writing = Instant::now();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Document(doc) => {
+                    self.tally.documents += 1;
+                    self.writers.write(&doc)?;
+                }
+                Outcome::Rejected(reject) => self.reject(&reject)?,
+            }
+        }
+        self.clock.add(self.clock.write, writing);
+        Ok(())
+    }
+
+    /// Closes every table (each appears under its final name only now).
+    fn finish(mut self) -> anyhow::Result<Tally> {
+        let finishing = Instant::now();
+        self.writers.finish(&mut self.tally.rows)?;
+        self.clock.add(self.clock.write, finishing);
+        Ok(self.tally)
+    }
+}
+
 struct Writers {
     documents: TableWriter,
     sentences: TableWriter,
@@ -207,44 +253,58 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let progress = progress_bar(options.progress, total_bytes);
 
     let meta = FileMetadata { pipeline: config.name.clone(), shard: options.shard.map(|s| s.to_string()) };
-    let mut writers = Writers::create(&output, &meta, options.shard)?;
+    let writers = Writers::create(&output, &meta, options.shard)?;
     let mut summary = RunSummary { output: output.clone(), ..RunSummary::default() };
-    let record_reject = |writers: &mut Writers, summary: &mut RunSummary, reject: &Reject| {
-        *summary.rejects_by_stage.entry(reject.stage.clone()).or_default() += 1;
-        writers.rejects.push(reject)
-    };
-    for reject in &discovery_rejects {
-        record_reject(&mut writers, &mut summary, reject)?;
-    }
-
     let mut units = UnitReader::with_limits(files, config.limits.read_limits());
     let budget = Duration::from_millis(config.limits.document_time_budget_ms);
-    loop {
-        let batch: Vec<Result<RawUnit, Reject>> = units.by_ref().take(batch_size(config)).collect();
-        if batch.is_empty() {
-            break;
-        }
-        let batch_bytes: u64 = batch.iter().flatten().map(|u| u.bytes.len() as u64).sum();
-        let outcomes: Vec<Outcome> =
-            pool.install(|| batch.into_par_iter().map(|unit| process_unit(unit, &stages, &clock, budget)).collect());
-        let writing = Instant::now();
-        for outcome in outcomes {
-            match outcome {
-                Outcome::Document(doc) => {
-                    summary.documents += 1;
-                    writers.write(&doc)?;
-                }
-                Outcome::Rejected(reject) => record_reject(&mut writers, &mut summary, &reject)?,
-            }
-        }
-        clock.add(clock.write, writing);
-        summary.input_bytes += batch_bytes;
-        tracing::debug!(documents = summary.documents, bytes = summary.input_bytes, "batch written");
-        progress.inc(batch_bytes);
+
+    let mut sink = BatchSink { writers, tally: Tally::default(), clock: &clock };
+    for reject in &discovery_rejects {
+        sink.reject(reject)?;
     }
-    let finishing = Instant::now();
-    writers.finish(&mut summary.rows)?;
-    clock.add(clock.write, finishing);
+    let mut next_batch = || -> Option<(Vec<Result<RawUnit, Reject>>, u64)> {
+        let batch: Vec<Result<RawUnit, Reject>> = units.by_ref().take(batch_size(config)).collect();
+        let bytes = batch.iter().flatten().map(|u| u.bytes.len() as u64).sum();
+        (!batch.is_empty()).then_some((batch, bytes))
+    };
+    let process = |batch: Vec<Result<RawUnit, Reject>>| -> Vec<Outcome> {
+        pool.install(|| batch.into_par_iter().map(|unit| process_unit(unit, &stages, &clock, budget)).collect())
+    };
+    let tally = if pool.current_num_threads() == 1 {
+        // One thread means one: batches are processed, then written.
+        while let Some((batch, bytes)) = next_batch() {
+            sink.write(process(batch))?;
+            summary.input_bytes += bytes;
+            progress.inc(bytes);
+        }
+        sink.finish()?
+    } else {
+        // A writer thread appends one batch's rows while the pool works on the
+        // next, so encoding Parquet does not leave the workers idle. The
+        // channel holds one batch: two batches are in flight at most.
+        let (batches, written) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
+        std::thread::scope(|scope| -> anyhow::Result<Tally> {
+            let writer = scope.spawn(move || -> anyhow::Result<Tally> {
+                for outcomes in written {
+                    sink.write(outcomes)?;
+                }
+                sink.finish()
+            });
+            while let Some((batch, bytes)) = next_batch() {
+                // A closed channel means the writer failed; its error is the one to report.
+                if batches.send(process(batch)).is_err() {
+                    break;
+                }
+                summary.input_bytes += bytes;
+                progress.inc(bytes);
+            }
+            drop(batches);
+            writer.join().map_err(|_| anyhow::anyhow!("the table writer panicked"))?
+        })?
+    };
+    summary.documents = tally.documents;
+    summary.rows = tally.rows;
+    summary.rejects_by_stage = tally.rejects_by_stage;
     progress.finish_and_clear();
 
     match options.shard {
