@@ -1,13 +1,20 @@
 use crimefacts_model::GROUP_PRESENCE;
 use polars::prelude::*;
 
-use crate::inputs::{doc_ids, entities_as, inner_join, kept_documents, kept_mentions, left_join, sorted};
+use crate::inputs::{
+    doc_ids, entities_as, inner_join, kept_documents, kept_mentions, left_join, merged_doc_ids, sorted,
+};
 use crate::{TableSources, contract_columns};
 
-/// Where criminal groups are reported: every group named in the same sentence
-/// as a place (a location or a country), per publication year, with how many
-/// documents and sentences say so and when they were published.
-pub fn group_presence(tables: &TableSources) -> PolarsResult<LazyFrame> {
+const KEYS: [&str; 3] = ["group_id", "place_id", "year"];
+
+fn keys() -> Vec<Expr> {
+    KEYS.iter().map(|c| col(*c)).collect()
+}
+
+/// Per partition of documents: every group named in the same sentence as a
+/// place (a location or a country), per publication year.
+pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
     let mentions = kept_mentions(tables)?;
     let groups = mentions
         .clone()
@@ -20,26 +27,28 @@ pub fn group_presence(tables: &TableSources) -> PolarsResult<LazyFrame> {
         .unique_stable(None, UniqueKeepStrategy::First);
     let together = inner_join(groups, places, &["doc_id", "sentence"]);
     let together = inner_join(together, kept_documents(tables)?, &["doc_id"]);
-    let together = left_join(together, entities_as(tables, "group")?, &["group_id"]);
-    let together = left_join(together, entities_as(tables, "place")?, &["place_id"]);
+    Ok(together.group_by(keys()).agg([
+        col("doc_id").n_unique().cast(DataType::Int64).alias("documents"),
+        len().cast(DataType::Int64).alias("sentences"),
+        col("published").min().alias("first_seen"),
+        col("published").max().alias("last_seen"),
+        doc_ids(),
+    ]))
+}
 
-    let presence = together
-        .group_by([
-            col("group_id"),
-            col("group_name"),
-            col("place_id"),
-            col("place_name"),
-            col("place_admin1").alias("admin1"),
-            col("place_country").alias("country"),
-            col("year"),
-        ])
-        .agg([
-            col("doc_id").n_unique().alias("documents"),
-            len().alias("sentences"),
-            col("published").min().alias("first_seen"),
-            col("published").max().alias("last_seen"),
-            doc_ids(),
-        ]);
+/// Where criminal groups are reported: each group and place per year, with
+/// how many documents and sentences say so and when they were published.
+pub(crate) fn combine(parts: LazyFrame, tables: &TableSources) -> PolarsResult<LazyFrame> {
+    let presence = parts.group_by(keys()).agg([
+        col("documents").sum(),
+        col("sentences").sum(),
+        col("first_seen").min(),
+        col("last_seen").max(),
+        merged_doc_ids(),
+    ]);
+    let presence = left_join(presence, entities_as(tables, "group")?, &["group_id"]);
+    let presence = left_join(presence, entities_as(tables, "place")?, &["place_id"])
+        .with_columns([col("place_admin1").alias("admin1"), col("place_country").alias("country")]);
     Ok(sorted(presence, &[("group_id", false), ("documents", true), ("place_id", false), ("year", false)])
         .select(contract_columns(&GROUP_PRESENCE)))
 }

@@ -61,6 +61,15 @@ pub(crate) fn doc_ids() -> Expr {
     col("doc_id").unique().sort(SortOptions::default()).alias("doc_ids")
 }
 
+/// The lists of `doc_ids` of partial results merged into one sorted list
+/// (partitions hold disjoint documents, so nothing repeats).
+pub(crate) fn merged_doc_ids() -> Expr {
+    col("doc_ids")
+        .explode(ExplodeOptions { empty_as_null: false, keep_nulls: false })
+        .sort(SortOptions::default())
+        .alias("doc_ids")
+}
+
 /// A left join on equal key columns.
 pub(crate) fn left_join(left: LazyFrame, right: LazyFrame, on: &[&str]) -> LazyFrame {
     let keys: Vec<Expr> = on.iter().map(|k| col(*k)).collect();

@@ -24,10 +24,6 @@ use crimefacts_model::{
 };
 use polars::prelude::{DataType, Expr, LazyFrame, PolarsResult, col};
 
-pub use cooccurrence::cooccurrence;
-pub use entity_stats::entity_stats;
-pub use flows_summary::flows_summary;
-pub use group_presence::group_presence;
 pub use price_ladder::price_ladder;
 pub use seizure_totals::seizure_totals;
 pub use sources::{TableSources, part_files};
@@ -36,7 +32,33 @@ pub use sources::{TableSources, part_files};
 pub struct Aggregate {
     pub schema: &'static TableSchema,
     pub describe: &'static str,
-    pub build: fn(&TableSources) -> PolarsResult<LazyFrame>,
+    pub plan: Plan,
+}
+
+type Build = fn(&TableSources) -> PolarsResult<LazyFrame>;
+type Combine = fn(LazyFrame, &TableSources) -> PolarsResult<LazyFrame>;
+
+/// How an aggregate is computed.
+pub enum Plan {
+    /// Over all documents at once: for answers that compare documents with
+    /// each other (medians, claims repeated by several articles).
+    Whole(Build),
+    /// Partition by partition of the documents (`TableSources::partition`),
+    /// then `combine` over the concatenated partial results. Exact when every
+    /// figure is a count, sum, min, max or list over documents, since no
+    /// document spans two partitions; memory is that of one partition.
+    Partitioned { part: Build, combine: Combine },
+}
+
+impl Aggregate {
+    /// The aggregate over all documents as one lazy frame, with no
+    /// partitioning (for tests and SQL-like use; the runner partitions).
+    pub fn whole(&self, tables: &TableSources) -> PolarsResult<LazyFrame> {
+        match self.plan {
+            Plan::Whole(build) => build(tables),
+            Plan::Partitioned { part, combine } => combine(part(tables)?, tables),
+        }
+    }
 }
 
 /// Every aggregate, in the order they are computed. A new aggregate is a
@@ -46,32 +68,32 @@ pub fn aggregates() -> Vec<Aggregate> {
         Aggregate {
             schema: &ENTITY_STATS,
             describe: "documents, mentions and first/last publication date per entity",
-            build: entity_stats,
+            plan: Plan::Partitioned { part: entity_stats::part, combine: entity_stats::combine },
         },
         Aggregate {
             schema: &PRICE_LADDER,
             describe: "price per kg (USD) by drug form, place, year and level",
-            build: price_ladder,
+            plan: Plan::Whole(price_ladder),
         },
         Aggregate {
             schema: &SEIZURE_TOTALS,
             describe: "kg seized by country, year and drug form; incidents apart from period totals",
-            build: seizure_totals,
+            plan: Plan::Whole(seizure_totals),
         },
         Aggregate {
             schema: &GROUP_PRESENCE,
             describe: "criminal groups named with places, by year",
-            build: group_presence,
+            plan: Plan::Partitioned { part: group_presence::part, combine: group_presence::combine },
         },
         Aggregate {
             schema: &COOCCURRENCE,
             describe: "entity pairs named together, with lift and PMI",
-            build: cooccurrence,
+            plan: Plan::Partitioned { part: cooccurrence::part, combine: cooccurrence::combine },
         },
         Aggregate {
             schema: &FLOWS_SUMMARY,
             describe: "routes: origin, destination, drug, mode across documents",
-            build: flows_summary,
+            plan: Plan::Partitioned { part: flows_summary::part, combine: flows_summary::combine },
         },
     ]
 }

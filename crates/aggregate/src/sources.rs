@@ -7,15 +7,38 @@ use std::path::{Path, PathBuf};
 use crimefacts_model::TableSchema;
 use polars::prelude::*;
 
-/// The per-document tables of a finished run.
+/// The per-document tables of a finished run, or one partition of their
+/// documents.
 #[derive(Clone, Debug)]
 pub struct TableSources {
     dir: PathBuf,
+    /// (k, n): only documents whose id falls in the k-th of n ranges.
+    partition: Option<(usize, usize)>,
 }
 
 impl TableSources {
     pub fn new(dir: &Path) -> Self {
-        Self { dir: dir.to_path_buf() }
+        Self { dir: dir.to_path_buf(), partition: None }
+    }
+
+    /// The same tables seen through partition `k` of `n` of the documents:
+    /// every scan keeps only rows whose `doc_id` falls in that range of ids.
+    /// A document is in exactly one partition.
+    pub fn partition(&self, k: usize, n: usize) -> Self {
+        Self { dir: self.dir.clone(), partition: (n > 1).then_some((k, n)) }
+    }
+
+    /// The rows of partition (k, n): ids are hex, so the first two digits
+    /// split them into 256 even ranges, which n partitions share.
+    fn in_partition(&self) -> Option<Expr> {
+        let (k, n) = self.partition?;
+        let bound = |i: usize| lit(format!("{:02x}", 256 * i / n));
+        let above = (k > 0).then(|| col("doc_id").gt_eq(bound(k)));
+        let below = (k + 1 < n).then(|| col("doc_id").lt(bound(k + 1)));
+        match (above, below) {
+            (Some(a), Some(b)) => Some(a.and(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// A lazy scan of one table, from its single file or from all its part
@@ -40,7 +63,11 @@ impl TableSources {
             .collect::<PolarsResult<Vec<_>>>()?;
         // Only the contract's columns: a hive reader's `shard` column is not data.
         let columns: Vec<Expr> = table.columns.iter().map(|c| col(c.name)).collect();
-        Ok(concat(scans, UnionArgs::default())?.select(columns))
+        let scan = concat(scans, UnionArgs::default())?.select(columns);
+        Ok(match self.in_partition().filter(|_| table.column("doc_id").is_some()) {
+            Some(keep) => scan.filter(keep),
+            None => scan,
+        })
     }
 }
 

@@ -3,6 +3,8 @@
 //! compared only with earlier documents sharing a band, never with all of them.
 //! A candidate whose signatures agree on at least [`THRESHOLD`] of the 64
 //! values (the estimated Jaccard similarity of the shingle sets) is a copy.
+//! The index holds a sliding window of recent originals, so its memory is
+//! bounded whatever the corpus size.
 
 use std::collections::HashMap;
 
@@ -82,53 +84,126 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     Fingerprint { exact, signature: Some(signature) }
 }
 
+#[cfg(test)]
 fn similarity(a: &Signature, b: &Signature) -> f64 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / PERMUTATIONS as f64
 }
 
-/// The documents seen so far, indexed for "which earlier document is this?".
-#[derive(Default)]
+/// Originals kept in the index by default: copies of a story are looked for
+/// among the last this many originals in input order. About 300 bytes each,
+/// so memory stays bounded whatever the corpus size.
+pub const DEFAULT_WINDOW: usize = 100_000;
+
+/// One original in the index.
+struct Original {
+    id: String,
+    /// The signature cut to 16 bits per value: half the memory, and two
+    /// different values collide once in 65,536, which moves an estimated
+    /// similarity by a rounding error.
+    signature: Option<Box<[u16; PERMUTATIONS]>>,
+}
+
+/// The recent originals, indexed for "which earlier document is this?". Each
+/// band key and exact hash points to the latest original that has it; when the
+/// window is full the oldest original leaves, with its keys.
 pub struct DuplicateIndex {
-    ids: Vec<String>,
-    signatures: Vec<Option<Box<Signature>>>,
-    exact: HashMap<u64, u32>,
-    bands: HashMap<(u8, u64), Vec<u32>>,
+    window: usize,
+    /// Ordinal of `originals[0]`.
+    first: u64,
+    originals: std::collections::VecDeque<Original>,
+    exact: HashMap<u64, u64>,
+    bands: HashMap<u64, u64>,
+}
+
+impl Default for DuplicateIndex {
+    fn default() -> Self {
+        Self::with_window(DEFAULT_WINDOW)
+    }
+}
+
+fn short(signature: &Signature) -> Box<[u16; PERMUTATIONS]> {
+    Box::new(std::array::from_fn(|i| (signature[i] >> 16) as u16))
+}
+
+fn short_similarity(a: &[u16; PERMUTATIONS], b: &[u16; PERMUTATIONS]) -> f64 {
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / PERMUTATIONS as f64
 }
 
 impl DuplicateIndex {
+    pub fn with_window(window: usize) -> Self {
+        Self {
+            window: window.max(1),
+            first: 0,
+            originals: std::collections::VecDeque::new(),
+            exact: HashMap::new(),
+            bands: HashMap::new(),
+        }
+    }
+
+    fn get(&self, ordinal: u64) -> Option<&Original> {
+        self.originals.get(usize::try_from(ordinal.checked_sub(self.first)?).ok()?)
+    }
+
+    /// Originals currently indexed.
+    pub fn len(&self) -> usize {
+        self.originals.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.originals.is_empty()
+    }
+
     /// The first earlier document `fp` duplicates, or `None` after indexing it
     /// as a new original. Call in input order: the first copy is the original.
     pub fn check_and_insert(&mut self, id: &str, fp: &Fingerprint) -> Option<String> {
-        if let Some(&original) = self.exact.get(&fp.exact) {
-            return Some(self.ids[original as usize].clone());
+        if let Some(original) = self.exact.get(&fp.exact).and_then(|&o| self.get(o)) {
+            return Some(original.id.clone());
         }
-        if let Some(signature) = &fp.signature {
-            let mut candidates: Vec<u32> = (0..BANDS)
-                .filter_map(|b| self.bands.get(&(b as u8, band_key(signature, b))))
-                .flatten()
-                .copied()
-                .collect();
+        let signature = fp.signature.as_deref().map(short);
+        if let (Some(full), Some(mine)) = (&fp.signature, &signature) {
+            let mut candidates: Vec<u64> =
+                (0..BANDS).filter_map(|b| self.bands.get(&band_key(full, b)).copied()).collect();
             candidates.sort_unstable();
             candidates.dedup();
-            let original = candidates.into_iter().find(|&c| {
-                self.signatures[c as usize].as_ref().is_some_and(|other| similarity(signature, other) >= THRESHOLD)
+            let found = candidates.into_iter().filter_map(|c| self.get(c)).find(|other| {
+                other.signature.as_deref().is_some_and(|theirs| short_similarity(mine, theirs) >= THRESHOLD)
             });
-            if let Some(original) = original {
-                return Some(self.ids[original as usize].clone());
+            if let Some(original) = found {
+                return Some(original.id.clone());
             }
         }
-        let ordinal = self.ids.len() as u32;
-        self.ids.push(id.to_string());
+        let ordinal = self.first + self.originals.len() as u64;
         self.exact.insert(fp.exact, ordinal);
-        if let Some(signature) = &fp.signature {
+        if let Some(full) = &fp.signature {
             for b in 0..BANDS {
-                self.bands.entry((b as u8, band_key(signature, b))).or_default().push(ordinal);
+                self.bands.insert(band_key(full, b), ordinal);
             }
         }
-        self.signatures.push(fp.signature.clone());
+        self.originals.push_back(Original { id: id.to_string(), signature });
+        if self.originals.len() > self.window {
+            self.evict_oldest();
+        }
         None
     }
+
+    /// Drops the oldest original. Its keys stay in the maps until the next
+    /// sweep (they resolve to nothing meanwhile): sweeping once per `SWEEP`
+    /// evictions keeps the maps within the window plus `SWEEP` documents at an
+    /// amortized constant cost per document.
+    fn evict_oldest(&mut self) {
+        if self.originals.pop_front().is_none() {
+            return;
+        }
+        self.first += 1;
+        if self.first % SWEEP == 0 {
+            let first = self.first;
+            self.exact.retain(|_, o| *o >= first);
+            self.bands.retain(|_, o| *o >= first);
+        }
+    }
 }
+
+const SWEEP: u64 = 4096;
 
 fn band_key(signature: &Signature, band: usize) -> u64 {
     signature[band * ROWS..(band + 1) * ROWS].iter().fold(band as u64, |acc, &v| mix(acc ^ u64::from(v)))
@@ -167,6 +242,30 @@ mod tests {
         assert_eq!(index.check_and_insert("a", &fingerprint("Police seized two tons.")), None);
         assert_eq!(index.check_and_insert("b", &fingerprint("Police seized three tons.")), None);
         assert_eq!(index.check_and_insert("c", &fingerprint("police seized two tons")).as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn the_index_forgets_originals_older_than_its_window_and_stays_bounded() {
+        // Distinct texts: sixty words drawn from n.
+        let story = |n: usize| {
+            (0..60).map(|i| format!("w{}", (n * 7919 + i * 104_729) % 1_000_003)).collect::<Vec<_>>().join(" ")
+        };
+        let mut index = DuplicateIndex::with_window(3);
+        for n in 0..10_000 {
+            assert_eq!(index.check_and_insert(&format!("s{n}"), &fingerprint(&story(n * 1000))), None);
+            assert!(index.len() <= 3);
+        }
+        // The last three originals are still found; the fourth-last is forgotten.
+        assert_eq!(
+            index.check_and_insert("copy", &fingerprint(&format!("{} x", story(9_999_000)))).as_deref(),
+            Some("s9999")
+        );
+        assert_eq!(
+            index.check_and_insert("copy", &fingerprint(&format!("{} x", story(9_997_000)))).as_deref(),
+            Some("s9997")
+        );
+        assert_eq!(index.check_and_insert("old", &fingerprint(&format!("{} x", story(9_996_000)))), None);
+        assert!(index.bands.len() <= (3 + SWEEP as usize) * BANDS, "{}", index.bands.len());
     }
 
     #[test]

@@ -9,13 +9,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use crimefacts_aggregate::{Aggregate, TableSources};
+use crimefacts_aggregate::{Aggregate, Plan, TableSources};
 use crimefacts_ingest::{RawUnit, Shard, UnitReader, discover, parse_unit};
 use crimefacts_model::{
     AMOUNTS, ATTRIBUTIONS, BOILERPLATE, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS,
     Reject, SENTENCES, TableSchema,
 };
 use indicatif::{ProgressBar, ProgressStyle};
+use polars::prelude::{DataFrame, Engine, IntoLazy, LazyFrame, PolarsResult, UnionArgs, col, concat};
 use rayon::prelude::*;
 
 use crate::config::PipelineConfig;
@@ -310,6 +311,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     match options.shard {
         Some(shard) => ShardManifest::from_run(shard, &summary).write(&output)?,
         None => {
+            // Gazetteers and corpus statistics are no longer needed: free them
+            // before the aggregates need memory.
+            drop(stages);
             let aggregating = Instant::now();
             write_aggregates(&output, aggregates, &meta, &pool, &mut summary.rows)?;
             clock.add(clock.aggregate, aggregating);
@@ -345,16 +349,44 @@ fn write_aggregates(
     rows: &mut BTreeMap<&'static str, usize>,
 ) -> anyhow::Result<()> {
     let tables = TableSources::new(dir);
+    let partitions = partitions_for(&tables)?;
     for aggregate in aggregates {
         let name = aggregate.schema.name;
         let mut frame = pool
-            .install(|| (aggregate.build)(&tables).and_then(|lazy| lazy.collect()))
+            .install(|| compute(&aggregate, &tables, partitions))
             .with_context(|| format!("cannot compute aggregate {name}"))?;
         let written = write_frame(&Destination::single(dir, name), aggregate.schema, &mut frame, meta)?;
-        tracing::info!(table = name, rows = written, "aggregate written");
+        tracing::info!(table = name, rows = written, partitions, "aggregate written");
         rows.insert(name, written);
     }
     Ok(())
+}
+
+/// Documents per partition of a partitioned aggregate: enough that the
+/// per-partition work is efficient, few enough that its memory stays small.
+const DOCUMENTS_PER_PARTITION: usize = 10_000;
+
+/// How many partitions the partitioned aggregates use: one per
+/// `DOCUMENTS_PER_PARTITION` documents, at most 256 (ids split 256 ways).
+fn partitions_for(tables: &TableSources) -> anyhow::Result<usize> {
+    // The ids alone: polars' row-count shortcut fails on this plan.
+    let documents = tables.scan(&DOCUMENTS)?.select([col("doc_id")]).collect()?.height();
+    Ok(documents.div_ceil(DOCUMENTS_PER_PARTITION).clamp(1, 256))
+}
+
+/// One aggregate, with polars' streaming engine so that scans do not load
+/// whole tables; a partitioned aggregate one partition of documents at a time.
+pub fn compute(aggregate: &Aggregate, tables: &TableSources, partitions: usize) -> PolarsResult<DataFrame> {
+    let collect = |lazy: LazyFrame| lazy.collect_with_engine(Engine::Streaming).map(|r| r.unwrap_single());
+    match aggregate.plan {
+        Plan::Whole(build) => collect(build(tables)?),
+        Plan::Partitioned { part, combine } => {
+            let parts = (0..partitions)
+                .map(|k| collect(part(&tables.partition(k, partitions))?).map(DataFrame::lazy))
+                .collect::<PolarsResult<Vec<_>>>()?;
+            collect(combine(concat(parts, UnionArgs::default())?, tables)?)
+        }
+    }
 }
 
 fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {

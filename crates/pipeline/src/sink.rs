@@ -14,8 +14,11 @@ use polars::prelude::{
     Schema, Series,
 };
 
-/// Rows buffered before they are written as one row group.
+/// Rows buffered before they are written as one row group...
 const ROW_GROUP_ROWS: usize = 64 * 1024;
+/// ...or fewer, once their text and values reach this many bytes: 64k rows
+/// of `documents` hold whole articles, and memory must not grow with them.
+const ROW_GROUP_BYTES: usize = 8 << 20;
 
 /// File-level key-value metadata written into every table.
 #[derive(Clone, Debug)]
@@ -121,7 +124,7 @@ impl TableWriter {
         self.buffer.next_row();
         row.visit(&mut self.buffer);
         self.rows += 1;
-        if self.buffer.len >= ROW_GROUP_ROWS {
+        if self.buffer.len >= ROW_GROUP_ROWS || self.buffer.bytes >= ROW_GROUP_BYTES {
             self.flush()?;
         }
         Ok(())
@@ -200,12 +203,14 @@ struct ColumnBuffers {
     columns: Vec<Buffer>,
     cursor: usize,
     len: usize,
+    /// Approximate size of the buffered cells.
+    bytes: usize,
 }
 
 impl ColumnBuffers {
     fn new(table: &'static TableSchema) -> Self {
         let columns = table.columns.iter().map(|c| Self::empty(c.column_type)).collect();
-        Self { table, columns, cursor: 0, len: 0 }
+        Self { table, columns, cursor: 0, len: 0, bytes: 0 }
     }
 
     fn empty(column_type: ColumnType) -> Buffer {
@@ -232,6 +237,7 @@ impl ColumnBuffers {
 
     fn take_frame(&mut self) -> anyhow::Result<DataFrame> {
         let height = std::mem::take(&mut self.len);
+        self.bytes = 0;
         let mut columns = Vec::with_capacity(self.columns.len());
         for (buffer, spec) in self.columns.iter_mut().zip(self.table.columns) {
             let name: PlSmallStr = spec.name.into();
@@ -258,31 +264,37 @@ const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date"
 
 impl RowVisitor for ColumnBuffers {
     fn utf8(&mut self, value: Option<&str>) {
+        self.bytes += 16 + value.map_or(0, str::len);
         if let Buffer::Utf8(v) = self.slot() {
             v.push(value.map(str::to_string));
         }
     }
     fn int64(&mut self, value: Option<i64>) {
+        self.bytes += 8;
         if let Buffer::Int64(v) = self.slot() {
             v.push(value);
         }
     }
     fn float64(&mut self, value: Option<f64>) {
+        self.bytes += 8;
         if let Buffer::Float64(v) = self.slot() {
             v.push(value);
         }
     }
     fn boolean(&mut self, value: Option<bool>) {
+        self.bytes += 8;
         if let Buffer::Boolean(v) = self.slot() {
             v.push(value);
         }
     }
     fn date32(&mut self, value: Option<NaiveDate>) {
+        self.bytes += 8;
         if let Buffer::Date32(v) = self.slot() {
             v.push(value.map(|d| (d - EPOCH).num_days() as i32));
         }
     }
     fn list_utf8(&mut self, value: &[String]) {
+        self.bytes += 24 + value.iter().map(|item| 16 + item.len()).sum::<usize>();
         if let Buffer::ListUtf8(v) = self.slot() {
             v.push(value.to_vec());
         }

@@ -101,3 +101,24 @@ fn aggregating_refuses_an_incomplete_or_mixed_split() {
     let err = format!("{:#}", crimefacts_pipeline::aggregate(&config, out.path(), Some(1)).unwrap_err());
     assert!(err.contains("stale"), "{err}");
 }
+
+#[test]
+fn partitioned_aggregates_equal_the_whole_corpus_at_once() {
+    let input = tempfile::tempdir().unwrap();
+    corpus(input.path());
+    let out = tempfile::tempdir().unwrap();
+    run_into(input.path(), out.path(), 2);
+    let tables = crimefacts_aggregate::TableSources::new(out.path());
+    for aggregate in crimefacts_aggregate::aggregates() {
+        let whole = crimefacts_pipeline::runner::compute(&aggregate, &tables, 1).unwrap();
+        for partitions in [2, 5, 16] {
+            let parts = crimefacts_pipeline::runner::compute(&aggregate, &tables, partitions).unwrap();
+            assert_eq!(
+                render::frame(&parts),
+                render::frame(&whole),
+                "{} in {partitions} partitions",
+                aggregate.schema.name
+            );
+        }
+    }
+}
