@@ -7,6 +7,11 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 venv := ".venv"
 python := venv / "bin/python"
 
+# The venv of the spaCy reference for `just bench` (scripts/requirements-bench.txt), kept
+# apart so that .venv and CI never install spaCy.
+spacy_venv := "bench/venv-spacy"
+spacy_python := spacy_venv / "bin/python"
+
 _default:
     @just --list -u
 
@@ -28,10 +33,24 @@ snapshots:
     git status --short snapshots/
     git diff --stat snapshots/
 
-# Throughput on a corpus of MB megabytes made by cycling seeds/ (release build).
-bench MB="20" THREADS="0":
+# The corpus has MB megabytes made by cycling seeds/; crimefacts runs on all of it at 1 and
+# at 2 threads, spaCy's en_core_web_sm (tok2vec + ner, batch 64, 1 process) on its first
+# SPACY_MB megabytes. crimefacts alone at any thread count: `just bench-crimefacts MB THREADS`.
+# Throughput against spaCy's NER: MB/s, docs/s, peak RSS, 2-vs-1 thread speedup, ratio (release build).
+bench MB="20" SPACY_MB="2": _venv-spacy
+    cargo build --release --locked -p crimefacts-pipeline
+    python3 scripts/bench.py --compare --mb {{MB}} --spacy-mb {{SPACY_MB}} --spacy-python {{spacy_python}}
+
+# Throughput of crimefacts alone on MB megabytes cycled from seeds/, THREADS 0 = all cores (release build).
+bench-crimefacts MB="20" THREADS="0":
     cargo build --release --locked -p crimefacts-pipeline
     python3 scripts/bench.py --mb {{MB}} --threads {{THREADS}}
+
+# Generated corpora of 10k, 100k and 1M articles (about 4 KB each, in bench/, never committed).
+# Peak RSS at each size, aggregates included: memory must stay flat as the corpus grows (release build).
+bench-scale SIZES="10000,100000,1000000":
+    cargo build --release --locked -p crimefacts-pipeline
+    python3 scripts/bench_scale.py --sizes {{SIZES}}
 
 # Score out/ against the gold annotations of the seeds.
 eval: _venv
@@ -67,6 +86,10 @@ ready:
     cargo clippy --workspace --all-targets --locked -- -D warnings
     cargo test --workspace --locked
 
+# Fuzz parse -> normalize -> extract for SECONDS (libFuzzer, nightly or RUSTC_BOOTSTRAP); crashes in fuzz/artifacts/.
+fuzz SECONDS="60" *ARGS:
+    bash scripts/fuzz.sh {{SECONDS}} {{ARGS}}
+
 # Format the workspace.
 fmt:
     cargo fmt --all
@@ -93,3 +116,7 @@ _venv:
 
 _venv-notebook: _venv
     {{python}} -c 'import notebook' 2>/dev/null || {{python}} -m pip install -q -r scripts/requirements-notebook.txt
+
+_venv-spacy:
+    test -x {{spacy_python}} || python3 -m venv {{spacy_venv}}
+    {{spacy_python}} -m pip install -q --disable-pip-version-check -r scripts/requirements-bench.txt

@@ -35,10 +35,14 @@ pub(crate) fn find_attributions(doc: &DocRows, view: &TextView<'_>, mentions: &[
             .filter(|m| m.sentence == sentence.sentence && !matches!(m.entity_type.as_str(), "location" | "country"))
         {
             let (start, end) = (view.byte(m.start), view.byte(m.end));
+            // A mention may run past its sentence ("Tomás Ferreira\n\nBy Tomás"):
+            // then there is no text after it in the sentence.
+            let before = text.get(s_start..start).unwrap_or_default();
+            let after = text.get(end..s_end).unwrap_or_default();
             let cue = CUE_BEFORE
-                .captures(&text[s_start..start])
+                .captures(before)
                 .map(|c| c[1].to_lowercase())
-                .or_else(|| CUE_AFTER.captures(&text[end..s_end]).map(|c| c[1].to_lowercase()));
+                .or_else(|| CUE_AFTER.captures(after).map(|c| c[1].to_lowercase()));
             let Some(cue) = cue else { continue };
             let slot = if m.entity_type == "media" { &mut via } else { &mut speaker };
             if slot.is_none() {
@@ -82,5 +86,21 @@ mod tests {
         let found = attributions(&["Theo Roncken, a researcher at a civil organization, said the plan was positive."]);
         assert_eq!(found[0].0.as_deref(), Some("person:theo-roncken"));
         assert!(attributions(&["Police seized two tons of cocaine in Bolivia."]).is_empty());
+    }
+
+    /// Regression (found by the robustness suite): a name that ran on into the
+    /// next paragraph ("Tomás Ferreira\n\nBy Tomás") made the text after it
+    /// in its sentence an inverted range, and a panic.
+    #[test]
+    fn a_mention_past_its_sentence_does_not_panic() {
+        use crimefacts_model::DocumentStage;
+
+        let mut doc = crate::testing::doc_with_sentences(&["By Tomás Ferreira"; 3]);
+        doc.document.text = ["By Tomás Ferreira"; 3].join("\n\n");
+        for (i, s) in doc.sentences.iter_mut().enumerate() {
+            (s.start, s.end) = (19 * i as i64, 19 * i as i64 + 17);
+        }
+        crate::Extract::new().unwrap().process(&mut doc).unwrap();
+        assert!(doc.attributions.is_empty());
     }
 }

@@ -126,8 +126,21 @@ struct TextCollector {
 }
 
 impl TextCollector {
+    /// Depth first, with a stack of its own rather than recursion: pages nest
+    /// elements thousands deep, which would overflow a thread's stack.
     fn walk(&mut self, element: ElementRef<'_>) {
-        for child in element.children() {
+        // Per open element: its next child to visit, and whether it ends a paragraph.
+        let mut open = vec![(element.first_child(), false)];
+        while let Some(top) = open.last_mut() {
+            let (next, block) = *top;
+            let Some(child) = next else {
+                open.pop();
+                if block {
+                    self.flush();
+                }
+                continue;
+            };
+            top.0 = child.next_sibling();
             match child.value() {
                 Node::Text(text) => self.current.push_str(text),
                 Node::Element(el) => {
@@ -139,12 +152,7 @@ impl TextCollector {
                     if block {
                         self.flush();
                     }
-                    if let Some(child) = ElementRef::wrap(child) {
-                        self.walk(child);
-                    }
-                    if block {
-                        self.flush();
-                    }
+                    open.push((child.first_child(), block));
                 }
                 _ => {}
             }
@@ -224,5 +232,22 @@ mod tests {
         assert_eq!(doc.title.as_deref(), Some("A title"));
         assert_eq!(doc.text, "One\n\nTwo");
         assert_eq!(doc.published, None);
+    }
+
+    /// Regression (found by the robustness suite): the text walk recursed once
+    /// per nesting level and overflowed the stack (an abort, not a panic) on
+    /// 10,000 nested elements.
+    #[test]
+    fn deeply_nested_elements_do_not_overflow_the_stack() {
+        for (open, close) in [("<b>", "</b>"), ("<span>", "")] {
+            let page = format!("{}deep <p>text</p>{}", open.repeat(10_000), close.repeat(10_000));
+            let doc = std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || parse_html(&page))
+                .unwrap()
+                .join()
+                .unwrap();
+            assert_eq!(doc.text, "deep\n\ntext");
+        }
     }
 }

@@ -92,7 +92,7 @@ fn similarity(a: &Signature, b: &Signature) -> f64 {
 /// Originals kept in the index by default: copies of a story are looked for
 /// among the last this many originals in input order. About 300 bytes each,
 /// so memory stays bounded whatever the corpus size.
-pub const DEFAULT_WINDOW: usize = 100_000;
+pub const DEFAULT_WINDOW: usize = 50_000;
 
 /// One original in the index.
 struct Original {
@@ -195,7 +195,7 @@ impl DuplicateIndex {
             return;
         }
         self.first += 1;
-        if self.first % SWEEP == 0 {
+        if self.first.is_multiple_of(SWEEP) {
             let first = self.first;
             self.exact.retain(|_, o| *o >= first);
             self.bands.retain(|_, o| *o >= first);

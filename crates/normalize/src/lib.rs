@@ -36,7 +36,7 @@ use crate::metadata::Publishers;
 use crate::text::{Line, join_lines, split_lines};
 
 /// Distinct (site, line) counts kept before rare lines are pruned.
-const MAX_COUNTED_LINES: usize = 1_000_000;
+const MAX_COUNTED_LINES: usize = 500_000;
 
 /// The `normalize` stage.
 pub struct Normalize {

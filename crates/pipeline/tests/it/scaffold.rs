@@ -10,7 +10,7 @@ use crate::support::workspace_root;
 /// Copies what a build needs (sources, lockfile, scripts, pipelines, seeds).
 fn copy_workspace(to: &Path) {
     let root = workspace_root();
-    for entry in ["Cargo.toml", "Cargo.lock", "crates", "scripts", "pipelines", "seeds"] {
+    for entry in ["Cargo.toml", "Cargo.lock", "crates", "robustness", "scripts", "pipelines", "seeds"] {
         copy_tree(&root.join(entry), &to.join(entry));
     }
 }
