@@ -45,15 +45,16 @@ pub(crate) fn entities_as(tables: &TableSources, prefix: &str) -> PolarsResult<L
     ]))
 }
 
-/// Who stated each attributed sentence: the speaker, else the outlet it came
-/// through. Columns: doc_id, sentence, said_by.
-pub(crate) fn sentence_speakers(tables: &TableSources) -> PolarsResult<LazyFrame> {
-    Ok(tables.scan(&ATTRIBUTIONS)?.group_by([col("doc_id"), col("sentence")]).agg([coalesce(&[
-        col("speaker"),
-        col("via"),
-    ])
-    .min()
-    .alias("said_by")]))
+/// Who stated each of the sentences in `sentences` (columns doc_id,
+/// sentence): the speaker, else the outlet it came through. Columns: doc_id,
+/// sentence, said_by. Only those sentences' attributions are grouped, so the
+/// cost follows the sentences asked about, not the corpus.
+pub(crate) fn sentence_speakers(tables: &TableSources, sentences: LazyFrame) -> PolarsResult<LazyFrame> {
+    let wanted = sentences.select([col("doc_id"), col("sentence")]).unique(None, UniqueKeepStrategy::Any);
+    let attributions = tables.scan(&ATTRIBUTIONS)?.select([col("doc_id"), col("sentence"), col("speaker"), col("via")]);
+    Ok(inner_join(attributions, wanted, &["doc_id", "sentence"])
+        .group_by([col("doc_id"), col("sentence")])
+        .agg([coalesce(&[col("speaker"), col("via")]).min().alias("said_by")]))
 }
 
 /// The sorted, distinct documents of a group, as a list.

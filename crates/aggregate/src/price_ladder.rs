@@ -16,9 +16,11 @@ const PER_KG: [(&str, f64); 4] = [("kg", 1.0), ("g", 1000.0), ("ton", 0.001), ("
 pub fn price_ladder(tables: &TableSources) -> PolarsResult<LazyFrame> {
     let prices = tables
         .scan(&AMOUNTS)?
-        .filter(col("kind").eq(lit("money")).and(col("per").is_not_null()).and(col("value_norm").is_not_null()));
+        .filter(col("kind").eq(lit("money")).and(col("per").is_not_null()).and(col("value_norm").is_not_null()))
+        .select(["doc_id", "sentence", "value", "value_max", "value_norm", "per", "drug", "place", "level"].map(col));
     let prices = inner_join(prices, kept_documents(tables)?, &["doc_id"]);
-    let prices = left_join(prices, sentence_speakers(tables)?, &["doc_id", "sentence"]);
+    let speakers = sentence_speakers(tables, prices.clone())?;
+    let prices = left_join(prices, speakers, &["doc_id", "sentence"]);
 
     let to_kg = PER_KG.iter().rev().fold(lit(NULL).cast(DataType::Float64), |otherwise, (unit, per_kg)| {
         when(col("per").eq(lit(*unit))).then(lit(*per_kg)).otherwise(otherwise)

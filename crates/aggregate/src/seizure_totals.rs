@@ -17,11 +17,11 @@ const SAME_FIGURE: f64 = 1.01;
 /// period, with a figure within 1% of the next smaller claim - counts once;
 /// undated claims never merge, since nothing says they are the same.
 pub fn seizure_totals(tables: &TableSources) -> PolarsResult<LazyFrame> {
-    let seizures = inner_join(
-        tables.scan(&EVENTS)?.filter(col("event_type").eq(lit("seizure"))),
-        kept_documents(tables)?,
-        &["doc_id"],
-    );
+    let seizures = tables
+        .scan(&EVENTS)?
+        .filter(col("event_type").eq(lit("seizure")))
+        .select(["event_id", "doc_id", "scope", "date_start", "date_end", "source", "amounts", "places"].map(col));
+    let seizures = inner_join(seizures, kept_documents(tables)?, &["doc_id"]);
     let countries = event_countries(tables, seizures.clone())?;
     let masses = tables
         .scan(&AMOUNTS)?
