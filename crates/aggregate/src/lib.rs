@@ -50,17 +50,6 @@ pub enum Plan {
     Partitioned { part: Build, combine: Combine },
 }
 
-impl Aggregate {
-    /// The aggregate over all documents as one lazy frame, with no
-    /// partitioning (for tests and SQL-like use; the runner partitions).
-    pub fn whole(&self, tables: &TableSources) -> PolarsResult<LazyFrame> {
-        match self.plan {
-            Plan::Whole(build) => build(tables),
-            Plan::Partitioned { part, combine } => combine(part(tables)?, tables),
-        }
-    }
-}
-
 /// Every aggregate, in the order they are computed. A new aggregate is a
 /// module with one function and one line here.
 pub fn aggregates() -> Vec<Aggregate> {

@@ -144,15 +144,6 @@ impl DuplicateIndex {
         self.originals.get(usize::try_from(ordinal.checked_sub(self.first)?).ok()?)
     }
 
-    /// Originals currently indexed.
-    pub fn len(&self) -> usize {
-        self.originals.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.originals.is_empty()
-    }
-
     /// The first earlier document `fp` duplicates, or `None` after indexing it
     /// as a new original. Call in input order: the first copy is the original.
     pub fn check_and_insert(&mut self, id: &str, fp: &Fingerprint) -> Option<String> {
@@ -253,7 +244,7 @@ mod tests {
         let mut index = DuplicateIndex::with_window(3);
         for n in 0..10_000 {
             assert_eq!(index.check_and_insert(&format!("s{n}"), &fingerprint(&story(n * 1000))), None);
-            assert!(index.len() <= 3);
+            assert!(index.originals.len() <= 3);
         }
         // The last three originals are still found; the fourth-last is forgotten.
         assert_eq!(
