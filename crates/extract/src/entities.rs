@@ -488,7 +488,13 @@ impl EntityFinder {
             let rest = &text[c.end..];
             let rest_trimmed = rest.strip_prefix("'s").or_else(|| rest.strip_prefix("’s")).unwrap_or(rest);
             let Some(after) = rest_trimmed.strip_prefix(' ') else { continue };
-            let lower = after.to_lowercase();
+            // The longest kind is under 32 bytes: lowercasing the rest of the text
+            // for every country would make this quadratic.
+            let mut head = after.len().min(48);
+            while !after.is_char_boundary(head) {
+                head -= 1;
+            }
+            let lower = after[..head].to_lowercase();
             let Some(&(written, kind)) = KINDS
                 .iter()
                 .find(|(w, _)| lower.starts_with(w) && !lower[w.len()..].starts_with(|ch: char| ch.is_alphanumeric()))

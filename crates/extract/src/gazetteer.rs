@@ -1,11 +1,12 @@
 //! Places (GeoNames cities and first-level divisions, curated regions) and
 //! organizations (criminal groups, agencies, organizations, media) from the
-//! committed data files, in one Aho-Corasick automaton: matching is linear in
-//! the text whatever the number of names.
+//! committed data files, in one hash index of surfaces: a name is looked up
+//! only where a capitalized word starts, so matching costs a few lookups per
+//! capitalized word whatever the number of names.
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::FxHashMap;
 
 const PLACES_TSV: &str = include_str!("../data/places.tsv");
 const REGIONS_TSV: &str = include_str!("../data/regions.tsv");
@@ -42,7 +43,7 @@ pub struct Gazetteer {
     /// a division is its own.
     admin1_names: HashMap<String, String>,
     surfaces: Vec<Surface>,
-    matcher: AhoCorasick,
+    index: NameIndex,
 }
 
 /// A surface found in a text, with its candidate entries.
@@ -202,12 +203,8 @@ impl Gazetteer {
 
         let mut surfaces: Vec<Surface> = by_text.into_iter().map(|(text, entries)| Surface { text, entries }).collect();
         surfaces.sort_by(|a, b| a.text.cmp(&b.text));
-        let matcher = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .build(surfaces.iter().map(|s| s.text.as_str()))
-            .map_err(|e| format!("cannot build the gazetteer automaton: {e}"))?;
-        Ok(Self { entries, admin1_names, surfaces, matcher })
+        let index = NameIndex::new(surfaces.iter().map(|s| s.text.as_str()));
+        Ok(Self { entries, admin1_names, surfaces, index })
     }
 
     /// The first-level division a place lies in (itself for a division).
@@ -216,27 +213,97 @@ impl Gazetteer {
     }
 
     /// Whole-word matches whose case fits: proper names start with a capital;
-    /// case-sensitive entries match exactly.
+    /// case-sensitive entries match exactly. At each capitalized word the
+    /// longest surface that fits wins, and the search goes on after it.
     pub fn find<'g>(&'g self, text: &str) -> Vec<Hit<'g>> {
-        let fits = |m: &aho_corasick::Match| {
-            let (start, end) = (m.start(), m.end());
-            let surface = &self.surfaces[m.pattern().as_usize()];
-            let found = &text[start..end];
-            crate::is_word(text, start, end)
-                && found.chars().next().is_some_and(char::is_uppercase)
-                && (found == surface.text || surface.entries.iter().any(|&e| !self.entries[e as usize].case_sensitive))
+        let fits = |surface: u32, found: &str| {
+            let surface = &self.surfaces[surface as usize];
+            found == surface.text || surface.entries.iter().any(|&e| !self.entries[e as usize].case_sensitive)
         };
-        crate::accepted_matches(&self.matcher, text, fits)
+        self.index
+            .find(text, fits)
             .into_iter()
-            .map(|m| {
-                let surface = &self.surfaces[m.pattern().as_usize()];
-                let exact = text[m.start()..m.end()] == surface.text;
-                Hit { start: m.start(), end: m.end(), entries: &surface.entries, exact }
+            .map(|(start, end, surface)| {
+                let surface = &self.surfaces[surface as usize];
+                Hit { start, end, entries: &surface.entries, exact: text[start..end] == surface.text }
             })
             .collect()
     }
 
     pub fn entry(&self, index: u32) -> &Entry {
         &self.entries[index as usize]
+    }
+}
+
+/// Surfaces by their ASCII-lowercased bytes (the case rule of the old automaton:
+/// ASCII letters fold, other characters must match exactly).
+struct NameIndex {
+    surfaces_by_key: FxHashMap<Box<[u8]>, Vec<u32>>,
+    /// The longest surface (bytes) starting with each first word: most
+    /// capitalized words start no name, and one lookup says so.
+    longest_by_first_word: FxHashMap<Box<[u8]>, usize>,
+}
+
+/// The end of the word that starts at `start`: the first character that is
+/// not alphanumeric.
+fn word_end(text: &str, start: usize) -> usize {
+    text[start..].char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(text.len(), |(i, _)| start + i)
+}
+
+fn folded(text: &str) -> Box<[u8]> {
+    text.as_bytes().to_ascii_lowercase().into_boxed_slice()
+}
+
+impl NameIndex {
+    fn new<'a>(surfaces: impl Iterator<Item = &'a str>) -> Self {
+        let mut surfaces_by_key: FxHashMap<Box<[u8]>, Vec<u32>> = FxHashMap::default();
+        let mut longest_by_first_word: FxHashMap<Box<[u8]>, usize> = FxHashMap::default();
+        for (index, surface) in surfaces.enumerate() {
+            surfaces_by_key.entry(folded(surface)).or_default().push(index as u32);
+            let first_word = &surface[..word_end(surface, 0)];
+            let longest = longest_by_first_word.entry(folded(first_word)).or_default();
+            *longest = (*longest).max(surface.len());
+        }
+        Self { surfaces_by_key, longest_by_first_word }
+    }
+
+    /// Non-overlapping `(start, end, surface)` matches that start a capitalized
+    /// word and end a word, the longest one `fits` accepts at each start.
+    fn find(&self, text: &str, fits: impl Fn(u32, &str) -> bool) -> Vec<(usize, usize, u32)> {
+        let mut out = Vec::new();
+        let mut folded_window = Vec::new();
+        let mut at = 0;
+        let mut previous_is_alphanumeric = false;
+        while let Some(c) = text[at..].chars().next() {
+            let start = at;
+            at += c.len_utf8();
+            let starts_word = !previous_is_alphanumeric;
+            previous_is_alphanumeric = c.is_alphanumeric();
+            if !(starts_word && c.is_uppercase()) {
+                continue;
+            }
+            let first_end = word_end(text, start);
+            // Whatever happens, the next name starts after this word or name.
+            at = first_end;
+            let Some(&longest) = self.longest_by_first_word.get(&*folded(&text[start..first_end])) else {
+                continue;
+            };
+            let window_end = (start + longest).min(text.len());
+            folded_window.clear();
+            folded_window.extend(text.as_bytes()[start..window_end].iter().map(u8::to_ascii_lowercase));
+            let found = (first_end..=window_end).rev().find_map(|end| {
+                let ends_word = text.is_char_boundary(end) && !text[end..].starts_with(char::is_alphanumeric);
+                if !ends_word {
+                    return None;
+                }
+                let surfaces = self.surfaces_by_key.get(&folded_window[..end - start])?;
+                surfaces.iter().find(|&&s| fits(s, &text[start..end])).map(|&s| (end, s))
+            });
+            if let Some((end, surface)) = found {
+                out.push((start, end, surface));
+                at = end;
+            }
+        }
+        out
     }
 }
