@@ -1,5 +1,7 @@
 //! Amounts: drug masses, money, areas and percentages, with normalized values.
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use crimefacts_model::{Amount, DocRows, Mention};
 use regex::Regex;
@@ -196,6 +198,11 @@ impl AmountFinder {
         // The rate and drug of the last price, carried to a following sentence
         // that continues it ("a kilo ... costs $1,500. In Europe it sells for $50,000").
         let mut last_price: Option<(i64, String, Option<&str>)> = None;
+        // Sentence-wide answers are computed once per sentence, not once per
+        // amount: a long sentence full of figures would make them quadratic.
+        let mut price_cue_in: HashMap<i64, bool> = HashMap::new();
+        let mut rate_in: HashMap<i64, Option<String>> = HashMap::new();
+        let places = PlacesBySentence::new(&doc.mentions);
         kept.into_iter()
             .zip(previous_ends.into_iter().zip(next_starts))
             .enumerate()
@@ -208,11 +215,23 @@ impl AmountFinder {
                     "count" => drugs.iter().find(|d| d.0 >= f.start && d.1 <= f.end).map(|d| d.2),
                     _ => drug_following(text, &drugs, f.end),
                 };
-                let mut per = if f.kind == "money" { self.per(text, f.end, s_start, s_end) } else { None };
+                let mut per = if f.kind == "money" {
+                    self.rate_after(text, f.end, s_end).or_else(|| {
+                        rate_in
+                            .entry(sentence_index)
+                            .or_insert_with(|| self.rate_in_sentence(&text[s_start..s_end]))
+                            .clone()
+                    })
+                } else {
+                    None
+                };
                 let (mut place, mut level) = (None, None);
                 if f.kind == "money" {
                     let continues_last = last_price.as_ref().filter(|(price_sentence, _, _)| {
-                        sentence_index - price_sentence <= 1 && has_price_cue(&text[s_start..s_end])
+                        sentence_index - price_sentence <= 1
+                            && *price_cue_in
+                                .entry(sentence_index)
+                                .or_insert_with(|| has_price_cue(&text[s_start..s_end]))
                     });
                     if let Some((_, rate, last_drug)) = continues_last {
                         per = per.or_else(|| Some(rate.clone()));
@@ -225,7 +244,7 @@ impl AmountFinder {
                     if let Some(p) = &per {
                         last_price = Some((sentence_index, p.clone(), drug));
                         let clause = previous_end.max(s_start)..next_start.min(s_end);
-                        place = price_place(&doc.mentions, view, sentence_index, f.end, clause.end);
+                        place = places.price_place(view, sentence_index, f.end, clause.end);
                         level = price_level(text, clause, f.start, f.end);
                     }
                 }
@@ -253,12 +272,16 @@ impl AmountFinder {
             .collect()
     }
 
-    fn per(&self, text: &str, end: usize, s_start: usize, s_end: usize) -> Option<String> {
-        if let Some(c) = self.per_after.captures(&text[end..s_end.max(end)]) {
-            let written = c["per"].to_lowercase();
-            return PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1.to_string());
-        }
-        let c = self.unit_in_sentence.captures(&text[s_start..s_end])?;
+    /// The rate written right after a price ("$1,500 per kilo").
+    fn rate_after(&self, text: &str, end: usize, s_end: usize) -> Option<String> {
+        let c = self.per_after.captures(&text[end..s_end.max(end)])?;
+        let written = c["per"].to_lowercase();
+        PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1.to_string())
+    }
+
+    /// The rate a sentence names anywhere ("a kilo costs ... $1,500").
+    fn rate_in_sentence(&self, sentence: &str) -> Option<String> {
+        let c = self.unit_in_sentence.captures(sentence)?;
         let written = c["per"].to_lowercase();
         PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1.to_string())
     }
@@ -287,31 +310,40 @@ fn drug_family(drug: &str) -> &str {
 /// country ("in the Bolivian city of Santa Cruz", "in Peru's VRAEM"); else the
 /// nearest place (not a demonym) named before it in the sentence ("In Colombia
 /// a kilo costs ...").
-fn price_place(
-    mentions: &[Mention],
-    view: &TextView<'_>,
-    sentence: i64,
-    amount_end: usize,
-    clause_end: usize,
-) -> Option<String> {
-    let (amount_end, clause_end) = (view.chars(amount_end), view.chars(clause_end));
-    let places: Vec<&Mention> = mentions
-        .iter()
-        .filter(|m| m.sentence == sentence && matches!(m.entity_type.as_str(), "location" | "country"))
-        .collect();
-    let mut after = places.iter().filter(|m| m.start >= amount_end && m.start < clause_end);
-    if let Some(first) = after.next() {
-        let narrower = after.next().filter(|next| {
-            first.entity_type == "country"
-                && next.entity_type == "location"
-                && next.country == first.country
-                && next.start - first.end <= 24
-        });
-        return Some(narrower.unwrap_or(first).entity_id.clone());
+struct PlacesBySentence<'m> {
+    /// Places and countries in text order (mentions are sorted by start, so
+    /// each sentence's places are one run of this list).
+    places: Vec<&'m Mention>,
+}
+
+impl<'m> PlacesBySentence<'m> {
+    fn new(mentions: &'m [Mention]) -> Self {
+        let places =
+            mentions.iter().filter(|m| matches!(m.entity_type.as_str(), "location" | "country")).collect::<Vec<_>>();
+        debug_assert!(places.is_sorted_by_key(|m| (m.sentence, m.start)));
+        Self { places }
     }
-    // Before the price, a demonym is usually who sells or buys ("sell to
-    // Mexican groups for $1,500"), not where.
-    places.iter().rev().find(|m| m.end <= amount_end && m.method != "demonym").map(|m| m.entity_id.clone())
+
+    fn price_place(&self, view: &TextView<'_>, sentence: i64, amount_end: usize, clause_end: usize) -> Option<String> {
+        let (amount_end, clause_end) = (view.chars(amount_end), view.chars(clause_end));
+        let first = self.places.partition_point(|m| m.sentence < sentence);
+        let last = first + self.places[first..].partition_point(|m| m.sentence == sentence);
+        let places = &self.places[first..last];
+        let split = places.partition_point(|m| m.start < amount_end);
+        let mut after = places[split..].iter().filter(|m| m.start < clause_end);
+        if let Some(first) = after.next() {
+            let narrower = after.next().filter(|next| {
+                first.entity_type == "country"
+                    && next.entity_type == "location"
+                    && next.country == first.country
+                    && next.start - first.end <= 24
+            });
+            return Some(narrower.unwrap_or(first).entity_id.clone());
+        }
+        // Before the price, a demonym is usually who sells or buys ("sell to
+        // Mexican groups for $1,500"), not where.
+        places[..split].iter().rev().find(|m| m.end <= amount_end && m.method != "demonym").map(|m| m.entity_id.clone())
+    }
 }
 
 /// Wholesale or retail, from a level word in the price's clause: right after
@@ -379,7 +411,15 @@ fn sentence_bytes(doc: &DocRows, view: &TextView<'_>, index: i64) -> (usize, usi
 
 /// The qualifier that the words right before an amount give it.
 fn qualifier(before: &str) -> &'static str {
-    let before = before.trim_end().to_lowercase();
+    // Only the end of a long sentence can hold the phrase (and the character
+    // before it); lowercasing all of it per amount would be quadratic.
+    let before = before.trim_end();
+    let longest = QUALIFIERS.iter().map(|(phrase, _)| phrase.len()).max().unwrap_or(0);
+    let mut cut = before.len().saturating_sub(longest + 8);
+    while !before.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let before = before[cut..].to_lowercase();
     for (phrase, qualifier) in QUALIFIERS {
         if let Some(head) = before.strip_suffix(phrase)
             && !head.chars().next_back().is_some_and(char::is_alphanumeric)
@@ -392,7 +432,8 @@ fn qualifier(before: &str) -> &'static str {
 
 /// "... tons of cocaine": a drug named right after the amount, joined by of/de.
 fn drug_following<'d>(text: &str, drugs: &[(usize, usize, &'d str)], end: usize) -> Option<&'d str> {
-    let (start, _, drug) = drugs.iter().find(|d| d.0 >= end && d.0 <= end + 48)?;
+    let next = drugs.partition_point(|d| d.0 < end);
+    let (start, _, drug) = drugs.get(next).filter(|d| d.0 <= end + 48)?;
     let between = text[end..*start].to_lowercase();
     let joined = ["of ", "de ", "da ", "do ", "of the ", "de la "].iter().any(|j| between.trim_start().starts_with(j));
     let short = between.split_whitespace().count() <= 3;
@@ -412,10 +453,14 @@ fn drug_of<'d>(
     if prefer_following && let Some(drug) = drug_following(text, drugs, end) {
         return Some(drug);
     }
-    drugs
+    // Drugs are sorted and do not overlap: the nearest one before `end` is one
+    // of the last two that start before it (the last may contain `end`), the
+    // nearest after is the first that starts at or after it.
+    let next = drugs.partition_point(|d| d.0 < end);
+    drugs[next.saturating_sub(2)..(next + 1).min(drugs.len())]
         .iter()
         .filter(|d| d.0 >= s_start && d.1 <= s_end)
-        .min_by_key(|d| if d.0 >= end { d.0 - end } else { end - d.1 })
+        .min_by_key(|d| if d.0 >= end { d.0 - end } else { end.checked_sub(d.1).unwrap_or(usize::MAX) })
         .map(|d| d.2)
 }
 

@@ -5,6 +5,7 @@
 //! "From there, the drugs are trafficked to the Brazilian and Argentine
 //! markets"), with the drug, the mode and the share when the sentence gives them.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use crimefacts_model::{Amount, DocRows, Flow, Mention};
@@ -145,19 +146,58 @@ fn drug_of(lower: &str) -> Option<&'static str> {
     DRUGS.iter().filter(|(w, _)| lower.contains(w)).max_by_key(|(w, _)| w.len()).map(|(_, d)| *d)
 }
 
+/// The run of `rows` (sorted by sentence) that belongs to `sentence`.
+fn in_sentence<T>(rows: &[T], sentence: i64, sentence_of: impl Fn(&T) -> i64) -> &[T] {
+    let first = rows.partition_point(|r| sentence_of(r) < sentence);
+    let len = rows[first..].partition_point(|r| sentence_of(r) == sentence);
+    &rows[first..first + len]
+}
+
+/// How far around a mention route cues are looked for (bytes); the longest
+/// cue with its article and adjectives is well under it.
+const CUE_REACH: usize = 160;
+
+/// The last `CUE_REACH` bytes of `before`, cut after a space so that no word
+/// is split (a cut word could pass for a whole one).
+fn near_end(before: &str) -> &str {
+    if before.len() <= CUE_REACH {
+        return before;
+    }
+    let mut cut = before.len() - CUE_REACH;
+    while !before.is_char_boundary(cut) {
+        cut += 1;
+    }
+    before[cut..].find(char::is_whitespace).map_or("", |i| &before[cut + i..])
+}
+
+/// The first `CUE_REACH` bytes of `after`, cut before a space.
+fn near_start(after: &str) -> &str {
+    if after.len() <= CUE_REACH {
+        return after;
+    }
+    let mut cut = CUE_REACH;
+    while !after.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    after[..cut].rfind(char::is_whitespace).map_or("", |i| &after[..i])
+}
+
 /// Flows of a document.
 pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention], amounts: &[Amount]) -> Vec<Flow> {
     let text = view.text;
     let mut flows: Vec<Flow> = Vec::new();
     let mut previous_place: Option<String> = None;
+    // Mentions and amounts come in text order, so each sentence's are one run:
+    // walking both lists once keeps long documents linear.
+    let all_places: Vec<&Mention> =
+        mentions.iter().filter(|m| matches!(m.entity_type.as_str(), "location" | "country")).collect();
     for sentence in &doc.sentences {
-        let places: Vec<&Mention> = mentions
-            .iter()
-            .filter(|m| m.sentence == sentence.sentence && matches!(m.entity_type.as_str(), "location" | "country"))
-            .collect();
+        let places = in_sentence(&all_places, sentence.sentence, |m| m.sentence);
         if places.is_empty() {
             continue;
         }
+        let shares: Vec<&Amount> =
+            in_sentence(amounts, sentence.sentence, |a| a.sentence).iter().filter(|a| a.kind == "percent").collect();
         let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
         let lower = sentence.text.to_lowercase();
         let moving = lower
@@ -165,10 +205,12 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
             .any(|w| MOVEMENT_WORDS.contains(&w) || w.ends_with("-produced"));
         let mut origins: Vec<&Mention> = Vec::new();
         let mut destinations: Vec<&Mention> = Vec::new();
-        for m in &places {
+        for m in places {
             let (start, end) = (view.byte(m.start), view.byte(m.end));
-            let before = &text[s_start..start];
-            let after = &text[end..s_end];
+            // Cue phrases are short: looking only near the mention keeps a long
+            // sentence full of places linear.
+            let before = near_end(&text[s_start..start]);
+            let after = near_start(&text[end..s_end]);
             if ORIGIN_BEFORE.is_match(before) || PRODUCED_AFTER.is_match(after) {
                 origins.push(m);
             } else if DESTINATION_AFTER.is_match(after) || (moving && DESTINATION_BEFORE.is_match(before)) {
@@ -198,21 +240,20 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
         {
             origin_ids.push(place.entity_id.clone());
         }
+        // One route per origin and destination: a place named twice in the
+        // sentence counts at its first mention (and pairs stay few).
+        let mut seen: HashSet<String> = HashSet::new();
+        origin_ids.retain(|id| seen.insert(id.clone()));
+        let mut seen: HashSet<&str> = HashSet::new();
+        destinations.retain(|m| seen.insert(&m.entity_id));
         for destination in &destinations {
             for origin in &origin_ids {
-                if *origin == destination.entity_id
-                    || flows.iter().any(|f| {
-                        f.sentence == sentence.sentence && &f.origin == origin && f.destination == destination.entity_id
-                    })
-                {
+                if *origin == destination.entity_id {
                     continue;
                 }
                 // The share closest to the destination ("95 percent is destined for").
-                let share = amounts
-                    .iter()
-                    .filter(|a| a.sentence == sentence.sentence && a.kind == "percent")
-                    .min_by_key(|a| (a.start - destination.start).abs())
-                    .and_then(|a| a.value_norm);
+                let share =
+                    shares.iter().min_by_key(|a| (a.start - destination.start).abs()).and_then(|a| a.value_norm);
                 flows.push(Flow {
                     doc_id: doc.document.doc_id.clone(),
                     sentence: sentence.sentence,
