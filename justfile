@@ -52,6 +52,13 @@ bench-scale SIZES="10000,100000,1000000":
     cargo build --release --locked -p crimefacts-pipeline
     python3 scripts/bench_scale.py --sizes {{SIZES}}
 
+# One 1 MB document per shape that has made a rule quadratic before (a sentence full of
+# figures, places, names, routes; 18,000 nested HTML elements): seconds and peak RSS of
+# each, failing above MAX_SECONDS (release build).
+bench-hostile MAX_SECONDS="10":
+    cargo build --release --locked -p crimefacts-pipeline
+    python3 scripts/bench_hostile.py --max-seconds {{MAX_SECONDS}}
+
 # Score out/ against the gold annotations of the seeds.
 eval: _venv
     {{python}} ../shared/gold/score.py out ../shared/gold/seeds
