@@ -11,7 +11,10 @@ use regex::Regex;
 const GIVEN_NAMES: &str = include_str!("../data/given_names.txt");
 
 /// A capitalized name of one to four words, with Spanish/Portuguese particles.
-const NAME: &str = r"\p{Lu}[\p{Ll}'’-]+(?:\s+(?:(?:de|del|da|das|do|dos|la|van|von|y|e)\s+)?\p{Lu}[\p{Ll}'’-]+){0,3}";
+/// Its words are apart by spaces and at most one line break: a name may wrap
+/// to the next line but never runs into the next paragraph ("Tomás
+/// Ferreira\n\nBy ..." is two things).
+const NAME: &str = r"\p{Lu}[\p{Ll}'’-]+(?:(?:[^\S\n]+\n?|\n)[^\S\n]*(?:(?:de|del|da|das|do|dos|la|van|von|y|e)(?:[^\S\n]+\n?|\n)[^\S\n]*)?\p{Lu}[\p{Ll}'’-]+){0,3}";
 
 static TITLED: LazyLock<Regex> = LazyLock::new(|| {
     let titles = [
@@ -435,6 +438,14 @@ mod tests {
         assert!(found.iter().any(|(n, m)| n == "Joaquin Guzman" && *m == "nickname"), "{found:?}");
         let found = people("capturaron a Dairo Antonio Úsuga, alias 'Otoniel', en Antioquia.");
         assert!(found.iter().any(|(n, _)| n == "Otoniel"), "{found:?}");
+    }
+
+    #[test]
+    fn a_name_wraps_to_the_next_line_but_not_into_the_next_paragraph() {
+        let found = people("The truce will hold, said Ana Soto\n\nMore Tomás Ferreira");
+        assert!(!found.is_empty() && found.iter().all(|(n, _)| n == "Ana Soto"), "{found:?}");
+        let found = people("The truce will hold, said Ana\nSoto, a researcher.");
+        assert!(found.iter().any(|(n, _)| n == "Ana Soto"), "{found:?}");
     }
 
     #[test]
