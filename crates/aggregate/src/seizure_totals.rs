@@ -1,17 +1,22 @@
 use crimefacts_model::{AMOUNTS, EVENTS, SEIZURE_TOTALS};
 use polars::prelude::*;
 
-use crate::inputs::{doc_ids, entities_as, inner_join, kept_documents, left_join, sorted};
+use crate::inputs::{doc_ids, entities_as, inner_join, kept_documents, sorted};
 use crate::{TableSources, contract_columns};
 
 /// Two claims within this ratio are one figure reported twice.
 const SAME_FIGURE: f64 = 1.01;
 
-/// Per partition of documents: every claim of a seizure, one row per mass it
-/// names (event_id, doc_id, scope, dated period, year, source, country, drug,
-/// kg). Whether a claim repeats another one compares documents, so `combine`
-/// needs the rows themselves; they are few and narrow.
-pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
+/// Kilograms seized per country, year and drug form, with single operations
+/// and figures for a period in separate columns (a half-year national total
+/// already contains the operations reported on their own).
+///
+/// The country is that of the first place of the seizure that has one; the year
+/// is the year its date (or period) starts, else the publication year. A claim
+/// repeated by several articles - same scope, country, drug, source and dated
+/// period, with a figure within 1% of the next smaller claim - counts once;
+/// undated claims never merge, since nothing says they are the same.
+pub fn seizure_totals(tables: &TableSources) -> PolarsResult<LazyFrame> {
     let seizures = tables
         .scan(&EVENTS)?
         .filter(col("event_type").eq(lit("seizure")))
@@ -35,19 +40,8 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
         ])
         .explode(by_name(["amount_id"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false });
     let claims = inner_join(claims, masses, &["amount_id"]);
-    Ok(left_join(claims, countries, &["event_id"]).drop(by_name(["amount_id"], true, false)))
-}
+    let claims = crate::inputs::left_join(claims, countries, &["event_id"]);
 
-/// Kilograms seized per country, year and drug form, with single operations
-/// and figures for a period in separate columns (a half-year national total
-/// already contains the operations reported on their own).
-///
-/// The country is that of the first place of the seizure that has one; the year
-/// is the year its date (or period) starts, else the publication year. A claim
-/// repeated by several articles - same scope, country, drug, source and dated
-/// period, with a figure within 1% of the next smaller claim - counts once;
-/// undated claims never merge, since nothing says they are the same.
-pub(crate) fn combine(claims: LazyFrame, _: &TableSources) -> PolarsResult<LazyFrame> {
     let same_claim = [col("scope"), col("country"), col("drug"), col("source"), col("date_start"), col("date_end")];
     let claims = claims
         .sort_by_exprs(
