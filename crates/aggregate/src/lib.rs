@@ -46,9 +46,7 @@ pub enum Plan {
     /// two partitions, so this is exact when each partial result carries what
     /// the figures are made of: counts, sums, minima and maxima, lists of
     /// documents, of values (for a median) or of distinct values (for a count
-    /// of them), or the few narrow rows that are compared across documents
-    /// (repeated claims). Memory is that of one partition plus the partial
-    /// results.
+    /// of them). Memory is that of one partition plus the partial results.
     Partitioned { part: Build, combine: Combine },
 }
 
