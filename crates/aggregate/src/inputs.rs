@@ -21,16 +21,24 @@ pub(crate) fn kept_mentions(tables: &TableSources) -> PolarsResult<LazyFrame> {
     Ok(tables.scan(&MENTIONS)?.join(kept, [col("doc_id")], [col("doc_id")], JoinArgs::new(JoinType::Inner)))
 }
 
-/// One row per entity id: type, name, country and first-level division. The
-/// gazetteer fixes them per id; `min` keeps them deterministic should two
-/// mentions ever disagree.
+/// One row per entity id of the whole corpus (every partition sees all of
+/// them): type, name, country and first-level division. The gazetteer fixes
+/// them per id; `min` keeps them deterministic should two mentions ever
+/// disagree. The group-by reads every mention, so it runs once per set of
+/// tables and its result (one row per entity, a few hundred) is kept.
 pub(crate) fn entities(tables: &TableSources) -> PolarsResult<LazyFrame> {
-    Ok(tables.scan(&MENTIONS)?.group_by([col("entity_id")]).agg([
-        col("entity_type").min(),
-        col("canonical_name").min(),
-        col("country").min(),
-        col("admin1").min(),
-    ]))
+    let kept = &tables.lookups().entities;
+    if let Some(entities) = kept.get() {
+        return Ok(entities.clone().lazy());
+    }
+    let entities = tables
+        .whole()
+        .scan(&MENTIONS)?
+        .group_by([col("entity_id")])
+        .agg([col("entity_type").min(), col("canonical_name").min(), col("country").min(), col("admin1").min()])
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+    Ok(kept.get_or_init(|| entities).clone().lazy())
 }
 
 /// The same entities with their columns renamed `<prefix>_id`, `<prefix>_name`,
@@ -62,13 +70,15 @@ pub(crate) fn doc_ids() -> Expr {
     col("doc_id").unique().sort(SortOptions::default()).alias("doc_ids")
 }
 
+/// The elements of the lists in column `lists` of a group, one value each.
+pub(crate) fn explode_lists(lists: &str) -> Expr {
+    col(lists).explode(ExplodeOptions { empty_as_null: false, keep_nulls: false })
+}
+
 /// The lists of `doc_ids` of partial results merged into one sorted list
 /// (partitions hold disjoint documents, so nothing repeats).
 pub(crate) fn merged_doc_ids() -> Expr {
-    col("doc_ids")
-        .explode(ExplodeOptions { empty_as_null: false, keep_nulls: false })
-        .sort(SortOptions::default())
-        .alias("doc_ids")
+    explode_lists("doc_ids").sort(SortOptions::default()).alias("doc_ids")
 }
 
 /// A left join on equal key columns.

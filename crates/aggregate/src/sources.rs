@@ -3,6 +3,7 @@
 //! files (`<dir>/<table>/shard=<i>/part.parquet`).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use crimefacts_model::TableSchema;
 use polars::prelude::*;
@@ -14,18 +15,37 @@ pub struct TableSources {
     dir: PathBuf,
     /// (k, n): only documents whose id falls in the k-th of n ranges.
     partition: Option<(usize, usize)>,
+    /// Lookups over the whole corpus (`inputs::entities`), computed on first
+    /// use and shared by every partition view, so that no partition and no
+    /// combine scans all mentions again.
+    lookups: Arc<Lookups>,
+}
+
+/// Corpus-wide lookups of a set of tables, each computed at most once.
+#[derive(Debug, Default)]
+pub(crate) struct Lookups {
+    pub(crate) entities: OnceLock<DataFrame>,
 }
 
 impl TableSources {
     pub fn new(dir: &Path) -> Self {
-        Self { dir: dir.to_path_buf(), partition: None }
+        Self { dir: dir.to_path_buf(), partition: None, lookups: Arc::default() }
     }
 
     /// The same tables seen through partition `k` of `n` of the documents:
     /// every scan keeps only rows whose `doc_id` falls in that range of ids.
     /// A document is in exactly one partition.
     pub fn partition(&self, k: usize, n: usize) -> Self {
-        Self { dir: self.dir.clone(), partition: (n > 1).then_some((k, n)) }
+        Self { partition: (n > 1).then_some((k, n)), ..self.clone() }
+    }
+
+    /// The same tables over every document, whatever partition this is.
+    pub(crate) fn whole(&self) -> Self {
+        Self { partition: None, ..self.clone() }
+    }
+
+    pub(crate) fn lookups(&self) -> &Lookups {
+        &self.lookups
     }
 
     /// The rows of partition (k, n): ids are hex, so the first two digits
