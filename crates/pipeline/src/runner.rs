@@ -284,9 +284,11 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         sink.finish()?
     } else {
         // A writer thread appends one batch's rows while the pool works on the
-        // next, so encoding Parquet does not leave the workers idle. The
-        // channel holds one batch: two batches are in flight at most.
+        // next, so encoding Parquet does not leave the workers idle, and a
+        // reader thread reads the batch after it, so reading files does not
+        // either. Each channel holds one batch: memory stays bounded.
         let (batches, written) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
+        let (read_ahead, read) = std::sync::mpsc::sync_channel(1);
         std::thread::scope(|scope| -> anyhow::Result<Tally> {
             let writer = scope.spawn(move || -> anyhow::Result<Tally> {
                 for outcomes in written {
@@ -294,7 +296,15 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                 }
                 sink.finish()
             });
-            while let Some((batch, bytes)) = next_batch() {
+            scope.spawn(move || {
+                // A closed channel means the run stopped; nothing more is wanted.
+                while let Some(batch) = next_batch() {
+                    if read_ahead.send(batch).is_err() {
+                        break;
+                    }
+                }
+            });
+            for (batch, bytes) in read {
                 // A closed channel means the writer failed; its error is the one to report.
                 if batches.send(process(batch)).is_err() {
                     break;
