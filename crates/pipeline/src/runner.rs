@@ -437,11 +437,7 @@ pub fn corpus_pass(
     pool: &rayon::ThreadPool,
 ) {
     let learning: Vec<usize> = (0..stages.len()).filter(|&i| stages[i].needs_corpus_pass()).collect();
-    loop {
-        let batch: Vec<RawUnit> = units.by_ref().take(batch_size).flatten().collect();
-        if batch.is_empty() {
-            break;
-        }
+    let mut learn_from = |batch: Vec<RawUnit>| {
         let docs: Vec<DocRows> =
             pool.install(|| batch.par_iter().filter_map(|unit| parse_unit(unit).ok()).map(DocRows::from_raw).collect());
         for &i in &learning {
@@ -456,7 +452,29 @@ pub fn corpus_pass(
                 stage.absorb(doc, summary);
             }
         }
+    };
+    let mut next_batch =
+        move || Some(units.by_ref().take(batch_size).flatten().collect::<Vec<_>>()).filter(|b| !b.is_empty());
+    if pool.current_num_threads() == 1 {
+        while let Some(batch) = next_batch() {
+            learn_from(batch);
+        }
+        return;
     }
+    // As in the main pass, a reader thread reads the next batch meanwhile.
+    let (read_ahead, read) = std::sync::mpsc::sync_channel(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Some(batch) = next_batch() {
+                if read_ahead.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        for batch in read {
+            learn_from(batch);
+        }
+    });
 }
 
 /// CPU time per phase, added from many threads.
