@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use crimefacts_model::{Attribution, DocRows, Mention};
 use regex::Regex;
 
-use crate::TextView;
+use crate::{TextView, sentence_run};
 
 /// A cue right before a mention: "according to X", "said X".
 static CUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -30,9 +30,9 @@ pub(crate) fn find_attributions(doc: &DocRows, view: &TextView<'_>, mentions: &[
         let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
         let mut speaker: Option<(&str, String)> = None;
         let mut via: Option<(&str, String)> = None;
-        for m in mentions
+        for m in sentence_run(mentions, sentence.sentence, |m| m.sentence)
             .iter()
-            .filter(|m| m.sentence == sentence.sentence && !matches!(m.entity_type.as_str(), "location" | "country"))
+            .filter(|m| !matches!(m.entity_type.as_str(), "location" | "country"))
         {
             let (start, end) = (view.byte(m.start), view.byte(m.end));
             // A mention may run past its sentence ("Tomás Ferreira\n\nBy Tomás"):

@@ -9,6 +9,8 @@ use std::collections::HashSet;
 
 use crimefacts_model::{Amount, DateMention, DocRows, Event, Mention};
 
+use crate::sentence_run;
+
 /// Verbs and nouns that state an event of one type whatever their object.
 const TRIGGERS: &[(&str, &str)] = &[
     ("seized", "seizure"),
@@ -215,7 +217,7 @@ pub(crate) fn find_events(
                 types.retain(|t| *t != "agreement");
             }
         }
-        let own_date = dates.iter().find(|d| d.sentence == sentence.sentence);
+        let own_date = sentence_run(dates, sentence.sentence, |d| d.sentence).first();
         let first_word = tokens.first().copied().unwrap_or("");
         let continues = CONTINUATIONS.contains(&first_word)
             || CONTINUATIONS.iter().any(|c| c.contains(' ') && lower.starts_with(c));
@@ -231,12 +233,10 @@ pub(crate) fn find_events(
             if !seen.insert(kind) {
                 continue;
             }
-            let in_sentence = |m: &&Mention| m.sentence == sentence.sentence;
             let ids = |types: &[&str]| -> Vec<String> {
                 let mut seen = HashSet::new();
-                mentions
+                sentence_run(mentions, sentence.sentence, |m| m.sentence)
                     .iter()
-                    .filter(in_sentence)
                     .filter(|m| types.contains(&m.entity_type.as_str()))
                     .filter(|m| seen.insert(m.entity_id.clone()))
                     .map(|m| m.entity_id.clone())
@@ -253,9 +253,8 @@ pub(crate) fn find_events(
                 date_end: date.and_then(|d| d.date_end),
                 actors: ids(&["agency", "criminal_group", "person", "organization"]),
                 places: ids(&["location", "country"]),
-                amounts: amounts
+                amounts: sentence_run(amounts, sentence.sentence, |a| a.sentence)
                     .iter()
-                    .filter(|a| a.sentence == sentence.sentence)
                     .map(|a| a.amount_id.clone())
                     .collect(),
                 source: None,

@@ -11,8 +11,8 @@ use std::sync::LazyLock;
 use crimefacts_model::{Amount, DocRows, Flow, Mention};
 use regex::Regex;
 
-use crate::TextView;
 use crate::lexicon::DRUGS;
+use crate::{TextView, sentence_run};
 
 /// Words right before a mention that make it the origin.
 static ORIGIN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -146,13 +146,6 @@ fn drug_of(lower: &str) -> Option<&'static str> {
     DRUGS.iter().filter(|(w, _)| lower.contains(w)).max_by_key(|(w, _)| w.len()).map(|(_, d)| *d)
 }
 
-/// The run of `rows` (sorted by sentence) that belongs to `sentence`.
-fn in_sentence<T>(rows: &[T], sentence: i64, sentence_of: impl Fn(&T) -> i64) -> &[T] {
-    let first = rows.partition_point(|r| sentence_of(r) < sentence);
-    let len = rows[first..].partition_point(|r| sentence_of(r) == sentence);
-    &rows[first..first + len]
-}
-
 /// How far around a mention route cues are looked for (bytes); the longest
 /// cue with its article and adjectives is well under it.
 const CUE_REACH: usize = 160;
@@ -192,12 +185,12 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
     let all_places: Vec<&Mention> =
         mentions.iter().filter(|m| matches!(m.entity_type.as_str(), "location" | "country")).collect();
     for sentence in &doc.sentences {
-        let places = in_sentence(&all_places, sentence.sentence, |m| m.sentence);
+        let places = sentence_run(&all_places, sentence.sentence, |m| m.sentence);
         if places.is_empty() {
             continue;
         }
         let shares: Vec<&Amount> =
-            in_sentence(amounts, sentence.sentence, |a| a.sentence).iter().filter(|a| a.kind == "percent").collect();
+            sentence_run(amounts, sentence.sentence, |a| a.sentence).iter().filter(|a| a.kind == "percent").collect();
         let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
         let lower = sentence.text.to_lowercase();
         let moving = lower

@@ -72,15 +72,23 @@ impl DocumentStage for Extract {
         doc.events = events::find_events(doc, &doc.mentions, &doc.amounts, &doc.dates);
         for event in &mut doc.events {
             // Who reported it: the sentence's speaker, else the outlet it came through.
-            event.source = doc
-                .attributions
-                .iter()
-                .find(|a| a.sentence == event.sentence)
+            event.source = sentence_run(&doc.attributions, event.sentence, |a| a.sentence)
+                .first()
                 .and_then(|a| a.speaker.clone().or_else(|| a.via.clone()));
         }
         doc.flows = flows::find_flows(doc, &text, &doc.mentions, &doc.amounts);
         Ok(())
     }
+}
+
+/// The run of `rows` (in text order, so sorted by sentence) that belongs to
+/// `sentence`. Rules that look at one sentence's rows take this run instead of
+/// filtering every row of the document, which would be quadratic in long
+/// documents.
+pub(crate) fn sentence_run<T>(rows: &[T], sentence: i64, sentence_of: impl Fn(&T) -> i64) -> &[T] {
+    let first = rows.partition_point(|r| sentence_of(r) < sentence);
+    let len = rows[first..].partition_point(|r| sentence_of(r) == sentence);
+    &rows[first..first + len]
 }
 
 /// Non-overlapping leftmost-longest matches that `accept` keeps. A rejected
