@@ -571,17 +571,32 @@ fn resolve(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
         a.start.cmp(&b.start).then((b.end - b.start).cmp(&(a.end - a.start))).then(b.priority.cmp(&a.priority))
     });
     let mut kept: Vec<Candidate> = Vec::new();
+    let mut longest = 0;
     for c in candidates {
-        let overlapping: Vec<&Candidate> = kept.iter().filter(|k| c.start < k.end && k.start < c.end).collect();
+        let overlapping: Vec<&Candidate> = overlapping(&kept, longest, c.start, c.end).collect();
         let allowed = overlapping.iter().all(|k| {
             (k.nests_countries && c.entity_type == "country" && c.start >= k.start && c.end <= k.end)
                 || (c.nests_countries && k.entity_type == "country" && k.start >= c.start && k.end <= c.end)
         });
         if overlapping.is_empty() || allowed {
+            longest = longest.max(c.end - c.start);
             kept.push(c);
         }
     }
     kept
+}
+
+/// The candidates of `sorted` (by start; none longer than `longest` bytes)
+/// that overlap `start..end`. Only those starting within `longest` bytes
+/// before `end` can: checking every candidate would be quadratic in long
+/// documents.
+fn overlapping(sorted: &[Candidate], longest: usize, start: usize, end: usize) -> impl Iterator<Item = &Candidate> {
+    let before_end = sorted.partition_point(|k| k.start < end);
+    sorted[..before_end]
+        .iter()
+        .rev()
+        .take_while(move |k| k.start + longest > start)
+        .filter(move |k| start < k.end && k.start < end)
 }
 
 /// "Callao in Bolivia": when the text puts a place in another country than the
@@ -680,26 +695,23 @@ fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
     if aliases.is_empty() {
         return;
     }
-    let mut found = Vec::new();
-    for (alias, owner) in &aliases {
-        for (start, _) in text.match_indices(alias.as_str()) {
-            let end = start + alias.len();
-            if !crate::is_word(text, start, end) {
-                continue;
-            }
-            // A surname beats a place of the same name ("Morales", "Cáceres").
-            kept.retain(|k| !(k.entity_type == "location" && k.start == start && k.end == end));
-            if kept.iter().any(|k| start < k.end && k.start < end) {
-                continue;
-            }
-            let mut c = owner.clone();
-            c.start = start;
-            c.end = end;
-            c.method = "alias";
-            c.nests_countries = false;
-            found.push(c);
-        }
-    }
+    // Every whole-word occurrence of every alias, in one pass over the text.
+    let (names, owners): (Vec<&String>, Vec<&Candidate>) = aliases.iter().unzip();
+    let Ok(matcher) = aho_corasick::AhoCorasick::new(&names) else { return };
+    let occurrences: Vec<(usize, usize, &Candidate)> = matcher
+        .find_overlapping_iter(text)
+        .filter(|m| crate::is_word(text, m.start(), m.end()))
+        .map(|m| (m.start(), m.end(), owners[m.pattern().as_usize()]))
+        .collect();
+    // A surname beats a place of the same name ("Morales", "Cáceres").
+    let spans: HashSet<(usize, usize)> = occurrences.iter().map(|&(start, end, _)| (start, end)).collect();
+    kept.retain(|k| !(k.entity_type == "location" && spans.contains(&(k.start, k.end))));
+    let longest = kept.iter().map(|k| k.end - k.start).max().unwrap_or(0);
+    let found: Vec<Candidate> = occurrences
+        .into_iter()
+        .filter(|&(start, end, _)| overlapping(kept, longest, start, end).next().is_none())
+        .map(|(start, end, owner)| Candidate { start, end, method: "alias", nests_countries: false, ..owner.clone() })
+        .collect();
     kept.extend(found);
 }
 
