@@ -7,7 +7,10 @@ prints wall seconds, peak RSS and rejects. A shape that takes more than
 --max-seconds makes the script exit with 1.
 
 Usage: bench_hostile.py [--binary target/release/crimefacts] [--max-seconds 10]
-                        [--shapes soup,flows,...]
+                        [--shapes amounts,flows,...] [--mb 1]
+
+--mb 2 (or more) builds documents that size and raises the document limit
+for the run: the time should grow with the size, not with its square.
 
 The documents are generated in bench/hostile/ (gitignored) from fixed
 phrases and a fixed seed, so every run sees the same bytes.
@@ -23,7 +26,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZE = 1_000_000
 
 # Each shape: the phrases one sentence is built from, and the separator.
 SHAPES: dict[str, tuple[list[str], str]] = {
@@ -47,35 +49,35 @@ SHAPES: dict[str, tuple[list[str], str]] = {
 }
 
 
-def generate(folder: Path) -> dict[str, Path]:
+def generate(folder: Path, size: int) -> dict[str, Path]:
     rng = random.Random(7)
     paths = {}
     for name, (phrases, separator) in SHAPES.items():
         path = folder / name / f"{name}.txt"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            parts, size = [], 0
-            while size < SIZE:
+            parts, written = [], 0
+            while written < size:
                 phrase = rng.choice(phrases)
                 parts.append(phrase)
-                size += len(phrase.encode()) + len(separator)
-            path.write_text(separator.join(parts).encode()[:SIZE].decode(errors="ignore"))
+                written += len(phrase.encode()) + len(separator)
+            path.write_text(separator.join(parts).encode()[:size].decode(errors="ignore"))
         paths[name] = path.parent
     # 18,000 nested <div><p> elements: the HTML parser and the content finder
     # walk the open-element stack.
     html = folder / "html" / "deep.html"
     if not html.exists():
         html.parent.mkdir(parents=True, exist_ok=True)
-        depth = 18_000
+        depth = 18 * size // 1_000_000 * 1000
         html.write_text("<html><body>" + "<div><p>Police seized cocaine in Lima. " * depth + "</p></div>" * depth + "</body></html>")
     paths["html"] = html.parent
     return paths
 
 
-def run(binary: str, folder: Path) -> tuple[float, float, int, int]:
+def run(binary: str, pipeline: Path, folder: Path) -> tuple[float, float, int, int]:
     """Wall seconds, peak RSS (MB), documents and rejects of one run."""
     with tempfile.TemporaryDirectory() as out:
-        cmd = [binary, "run", str(ROOT / "pipelines/default.toml"), "--input", str(folder), "--output", out,
+        cmd = [binary, "run", str(pipeline), "--input", str(folder), "--output", out,
                "--threads", "1", "--quiet"]
         started = time.perf_counter()
         with tempfile.TemporaryFile("w+") as err:
@@ -99,13 +101,21 @@ def main() -> None:
     parser.add_argument("--binary", default=str(ROOT / "target/release/crimefacts"))
     parser.add_argument("--max-seconds", type=float, default=10.0)
     parser.add_argument("--shapes", help="comma-separated subset of the shapes")
+    parser.add_argument("--mb", type=int, default=1, help="size of each document in MB")
     args = parser.parse_args()
-    paths = generate(ROOT / "bench" / "hostile")
+    size = args.mb * 1_000_000
+    folder = ROOT / "bench" / ("hostile" if args.mb == 1 else f"hostile-{args.mb}mb")
+    paths = generate(folder, size)
+    # The default pipeline, with a document limit that lets these documents in.
+    pipeline = folder / "pipeline.toml"
+    default = (ROOT / "pipelines/default.toml").read_text()
+    limit = max(1 << 20, 2 * size)
+    pipeline.write_text(re.sub(r"(?m)^max_document_bytes = \d+", f"max_document_bytes = {limit}", default))
     wanted = args.shapes.split(",") if args.shapes else list(paths)
     print(f"{'shape':14} {'seconds':>8} {'peak MB':>8} {'docs':>5} {'rejects':>7}")
     slow = []
     for name in wanted:
-        seconds, peak, docs, rejects = run(args.binary, paths[name])
+        seconds, peak, docs, rejects = run(args.binary, pipeline, paths[name])
         print(f"{name:14} {seconds:8.2f} {peak:8.0f} {docs:5} {rejects:7}")
         if seconds > args.max_seconds:
             slow.append(name)

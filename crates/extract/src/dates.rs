@@ -3,6 +3,7 @@
 //! (year), "so far this year", "between January 1 and June 30 of this year"
 //! (period). Without a publication date, only fully written dates resolve.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
@@ -131,10 +132,13 @@ fn year_for(month: u32, published: Option<NaiveDate>) -> Option<i32> {
 /// Every date expression in `text`, without overlaps, in text order.
 pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
+    // Spans taken so far (start -> end), never overlapping one another: only
+    // the one starting last before a match's end can overlap it.
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
     for (form, re) in PATTERNS.iter() {
         for c in re.captures_iter(text) {
             let whole = c.get(0).expect("match");
-            if found.iter().any(|f| whole.start() < f.end && f.start < whole.end()) {
+            if taken.range(..whole.end()).next_back().is_some_and(|(_, &end)| whole.start() < end) {
                 continue;
             }
             let get = |names: &[&str]| names.iter().find_map(|n| c.name(n)).map(|m| m.as_str());
@@ -226,6 +230,7 @@ pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<FoundDate> {
                 let inner = c.name("m").or_else(|| c.name("year")).expect("group");
                 start = inner.start();
             }
+            taken.insert(start, whole.end());
             found.push(FoundDate { start, end: whole.end(), date_start, date_end, grain, period });
         }
     }
