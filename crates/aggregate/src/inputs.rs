@@ -3,7 +3,7 @@
 use crimefacts_model::{ATTRIBUTIONS, DOCUMENTS, MENTIONS};
 use polars::prelude::*;
 
-use crate::TableSources;
+use crate::{TableSources, detached};
 
 /// Documents that are not near-duplicates: doc_id, published, year, publisher.
 pub(crate) fn kept_documents(tables: &TableSources) -> PolarsResult<LazyFrame> {
@@ -25,7 +25,9 @@ pub(crate) fn kept_mentions(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// them): type, name, country and first-level division. The gazetteer fixes
 /// them per id; `min` keeps them deterministic should two mentions ever
 /// disagree. The group-by reads every mention, so it runs once per set of
-/// tables and its result (one row per entity, a few hundred) is kept.
+/// tables and its result (one row per entity, a few hundred) is kept, in
+/// buffers of its own: it would otherwise keep the mentions scan alive through
+/// every aggregate.
 pub(crate) fn entities(tables: &TableSources) -> PolarsResult<LazyFrame> {
     let kept = &tables.lookups().entities;
     if let Some(entities) = kept.get() {
@@ -38,6 +40,7 @@ pub(crate) fn entities(tables: &TableSources) -> PolarsResult<LazyFrame> {
         .agg([col("entity_type").min(), col("canonical_name").min(), col("country").min(), col("admin1").min()])
         .collect_with_engine(Engine::Streaming)?
         .unwrap_single();
+    let entities = detached(entities)?;
     Ok(kept.get_or_init(|| entities).clone().lazy())
 }
 

@@ -9,17 +9,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use crimefacts_aggregate::{Aggregate, Plan, TableSources};
+use crimefacts_aggregate::{Aggregate, Plan, TableSources, detached};
 use crimefacts_ingest::{RawUnit, Shard, UnitReader, discover, parse_unit};
 use crimefacts_model::{
     AMOUNTS, ATTRIBUTIONS, BOILERPLATE, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS,
     Reject, SENTENCES, TableSchema,
 };
 use indicatif::{ProgressBar, ProgressStyle};
-use polars::prelude::{
-    DataFrame, Engine, IntoLazy, LazyFrame, ParquetCompression, ParquetReader, ParquetWriter, PolarsResult, SerReader,
-    UnionArgs, col, concat,
-};
+use polars::prelude::{DataFrame, Engine, IntoLazy, LazyFrame, PolarsResult, UnionArgs, col, concat};
 use rayon::prelude::*;
 
 use crate::config::PipelineConfig;
@@ -400,18 +397,6 @@ pub fn compute(aggregate: &Aggregate, tables: &TableSources, partitions: usize) 
             collect(combine(concat(parts, UnionArgs::default())?, tables)?)
         }
     }
-}
-
-/// A partial result copied into buffers of its own. A polars result shares
-/// the string buffers of the scans it came from, so the few rows kept from a
-/// partition would keep megabytes of its scans alive, partition after
-/// partition (a route summary grew by 10 MB per partition, to 1.3 GB at a
-/// million documents). A round trip through Parquet in memory copies just the
-/// rows.
-fn detached(mut frame: DataFrame) -> PolarsResult<DataFrame> {
-    let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes).with_compression(ParquetCompression::Uncompressed).finish(&mut frame)?;
-    ParquetReader::new(std::io::Cursor::new(bytes)).finish()
 }
 
 fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
