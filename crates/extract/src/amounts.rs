@@ -11,7 +11,7 @@ use crate::lexicon::{
     PRICE_LEVELS, QUALIFIERS, STOP_MODIFIERS,
 };
 use crate::numbers::{number_words_pattern, parse_amount_number, scale_factor};
-use crate::{TextView, is_word};
+use crate::{TextView, is_word, sentence_run};
 
 /// Rates that are a mass: a price per one of them is a price of the drug.
 const MASS_RATES: [&str; 4] = ["kg", "g", "ton", "lb"];
@@ -202,7 +202,9 @@ impl AmountFinder {
         // amount: a long sentence full of figures would make them quadratic.
         let mut price_cue_in: HashMap<i64, bool> = HashMap::new();
         let mut rate_in: HashMap<i64, Option<String>> = HashMap::new();
-        let places = PlacesBySentence::new(&doc.mentions);
+        // Places and countries in text order: each sentence's are one run.
+        let places: Vec<&Mention> =
+            doc.mentions.iter().filter(|m| matches!(m.entity_type.as_str(), "location" | "country")).collect();
         kept.into_iter()
             .zip(previous_ends.into_iter().zip(next_starts))
             .enumerate()
@@ -244,7 +246,7 @@ impl AmountFinder {
                     if let Some(p) = &per {
                         last_price = Some((sentence_index, p.clone(), drug));
                         let clause = previous_end.max(s_start)..next_start.min(s_end);
-                        place = places.price_place(view, sentence_index, f.end, clause.end);
+                        place = price_place(&places, view, sentence_index, f.end, clause.end);
                         level = price_level(text, clause, f.start, f.end);
                     }
                 }
@@ -310,40 +312,29 @@ fn drug_family(drug: &str) -> &str {
 /// country ("in the Bolivian city of Santa Cruz", "in Peru's VRAEM"); else the
 /// nearest place (not a demonym) named before it in the sentence ("In Colombia
 /// a kilo costs ...").
-struct PlacesBySentence<'m> {
-    /// Places and countries in text order (mentions are sorted by start, so
-    /// each sentence's places are one run of this list).
-    places: Vec<&'m Mention>,
-}
-
-impl<'m> PlacesBySentence<'m> {
-    fn new(mentions: &'m [Mention]) -> Self {
-        let places =
-            mentions.iter().filter(|m| matches!(m.entity_type.as_str(), "location" | "country")).collect::<Vec<_>>();
-        debug_assert!(places.is_sorted_by_key(|m| (m.sentence, m.start)));
-        Self { places }
+fn price_place(
+    places: &[&Mention],
+    view: &TextView<'_>,
+    sentence: i64,
+    amount_end: usize,
+    clause_end: usize,
+) -> Option<String> {
+    let (amount_end, clause_end) = (view.chars(amount_end), view.chars(clause_end));
+    let places = sentence_run(places, sentence, |m| m.sentence);
+    let split = places.partition_point(|m| m.start < amount_end);
+    let mut after = places[split..].iter().filter(|m| m.start < clause_end);
+    if let Some(first) = after.next() {
+        let narrower = after.next().filter(|next| {
+            first.entity_type == "country"
+                && next.entity_type == "location"
+                && next.country == first.country
+                && next.start - first.end <= 24
+        });
+        return Some(narrower.unwrap_or(first).entity_id.clone());
     }
-
-    fn price_place(&self, view: &TextView<'_>, sentence: i64, amount_end: usize, clause_end: usize) -> Option<String> {
-        let (amount_end, clause_end) = (view.chars(amount_end), view.chars(clause_end));
-        let first = self.places.partition_point(|m| m.sentence < sentence);
-        let last = first + self.places[first..].partition_point(|m| m.sentence == sentence);
-        let places = &self.places[first..last];
-        let split = places.partition_point(|m| m.start < amount_end);
-        let mut after = places[split..].iter().filter(|m| m.start < clause_end);
-        if let Some(first) = after.next() {
-            let narrower = after.next().filter(|next| {
-                first.entity_type == "country"
-                    && next.entity_type == "location"
-                    && next.country == first.country
-                    && next.start - first.end <= 24
-            });
-            return Some(narrower.unwrap_or(first).entity_id.clone());
-        }
-        // Before the price, a demonym is usually who sells or buys ("sell to
-        // Mexican groups for $1,500"), not where.
-        places[..split].iter().rev().find(|m| m.end <= amount_end && m.method != "demonym").map(|m| m.entity_id.clone())
-    }
+    // Before the price, a demonym is usually who sells or buys ("sell to
+    // Mexican groups for $1,500"), not where.
+    places[..split].iter().rev().find(|m| m.end <= amount_end && m.method != "demonym").map(|m| m.entity_id.clone())
 }
 
 /// Wholesale or retail, from a level word in the price's clause: right after

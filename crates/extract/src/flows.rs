@@ -280,6 +280,15 @@ mod tests {
     }
 
     #[test]
+    fn a_route_named_twice_in_a_sentence_is_one_flow_at_its_first_destination() {
+        let found = flows(&[
+            "Cocaine is smuggled from Peru to Bolivia, 40 percent of it, and from Peru to Bolivia again by air.",
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("iso:PE", "iso:BO"), "{found:?}");
+    }
+
+    #[test]
     fn route_language_gives_origin_destination_mode_and_share() {
         let found =
             flows(&["Half of the cocaine leaving Peru is flown by air, and 90 percent is destined for Bolivia."]);
