@@ -24,20 +24,29 @@ pub(crate) fn kept_mentions(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// One row per entity id of the whole corpus (every partition sees all of
 /// them): type, name, country and first-level division. The gazetteer fixes
 /// them per id; `min` keeps them deterministic should two mentions ever
-/// disagree. The group-by reads every mention, so it runs once per set of
-/// tables and its result (one row per entity, a few hundred) is kept, in
-/// buffers of its own: it would otherwise keep the mentions scan alive through
-/// every aggregate.
+/// disagree. It reads every mention, so it runs once per set of tables, one
+/// partition at a time (the minimum of the partitions' minima is the
+/// minimum), and its result (one row per entity, a few hundred) is kept in
+/// buffers of its own: it would otherwise keep the mentions scans alive
+/// through every aggregate.
 pub(crate) fn entities(tables: &TableSources) -> PolarsResult<LazyFrame> {
     let kept = &tables.lookups().entities;
     if let Some(entities) = kept.get() {
         return Ok(entities.clone().lazy());
     }
-    let entities = tables
-        .whole()
-        .scan(&MENTIONS)?
+    let attributes =
+        || [col("entity_type").min(), col("canonical_name").min(), col("country").min(), col("admin1").min()];
+    let whole = tables.whole();
+    let partitions = whole.partitions()?;
+    let parts = (0..partitions)
+        .map(|k| {
+            let part = whole.partition(k, partitions).scan(&MENTIONS)?.group_by([col("entity_id")]).agg(attributes());
+            detached(part.collect_with_engine(Engine::Streaming)?.unwrap_single()).map(DataFrame::lazy)
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let entities = concat(parts, UnionArgs::default())?
         .group_by([col("entity_id")])
-        .agg([col("entity_type").min(), col("canonical_name").min(), col("country").min(), col("admin1").min()])
+        .agg(attributes())
         .collect_with_engine(Engine::Streaming)?
         .unwrap_single();
     let entities = detached(entities)?;

@@ -25,7 +25,7 @@ use crimefacts_model::{
 use polars::prelude::{DataType, Expr, LazyFrame, PolarsResult, col};
 
 pub use seizure_totals::seizure_totals;
-pub use sources::{TableSources, detached, part_files};
+pub use sources::{DOCUMENTS_PER_PARTITION, DocumentIndex, TableSources, detached, part_files};
 
 /// A cross-document table: its schema and how to compute it.
 pub struct Aggregate {

@@ -1,20 +1,71 @@
 //! Where a finished run's per-document tables are: one file per table
 //! (`<dir>/<table>.parquet`) or, for a sharded run, a hive-style folder of part
-//! files (`<dir>/<table>/shard=<i>/part.parquet`).
+//! files (`<dir>/<table>/shard=<i>/part.parquet`); and how to read them one
+//! partition of documents at a time.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use crimefacts_model::TableSchema;
 use polars::prelude::*;
 
+/// Documents per partition of a partitioned aggregate: enough that the
+/// per-partition work is efficient, few enough that its memory stays small.
+pub const DOCUMENTS_PER_PARTITION: usize = 10_000;
+
+/// Where each table's rows for every `step`-th document begin. A run writes
+/// every document's rows in the same order in every table, so the rows of
+/// documents `[i * step, j * step)` are one run of rows in each table. With it,
+/// a partition reads only its own rows (a slice of row groups) instead of
+/// every row of every table, filtered: memory and I/O follow the partition,
+/// not the corpus.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DocumentIndex {
+    pub step: usize,
+    pub documents: usize,
+    /// Per table: the first row of documents 0, step, 2 * step, ..., then the
+    /// table's row count.
+    pub rows: BTreeMap<String, Vec<u64>>,
+}
+
+impl DocumentIndex {
+    fn steps(&self) -> usize {
+        self.documents.div_ceil(self.step.max(1))
+    }
+
+    /// Whether every indexed table is one file whose row count matches: an
+    /// index left next to tables it does not describe must not be used.
+    fn describes(&self, dir: &Path) -> PolarsResult<bool> {
+        let by_document = crimefacts_model::PER_DOCUMENT_TABLES.iter().filter(|t| t.column("doc_id").is_some());
+        if by_document.clone().any(|t| !self.rows.contains_key(t.name)) {
+            return Ok(false);
+        }
+        for (table, offsets) in &self.rows {
+            let file = dir.join(format!("{table}.parquet"));
+            if offsets.len() != self.steps() + 1 || !file.is_file() {
+                return Ok(false);
+            }
+            let rows = ParquetReader::new(std::fs::File::open(&file)?).num_rows()?;
+            if offsets.last().copied() != Some(rows as u64) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
 /// The per-document tables of a finished run, or one partition of their
 /// documents.
 #[derive(Clone, Debug)]
 pub struct TableSources {
     dir: PathBuf,
-    /// (k, n): only documents whose id falls in the k-th of n ranges.
+    /// (k, n): only the k-th of n partitions of the documents.
     partition: Option<(usize, usize)>,
+    /// Present when the run's index describes the tables: partitions are then
+    /// ranges of documents in output order, read as slices of rows; otherwise
+    /// ranges of document ids, read by filtering every row.
+    index: Option<Arc<DocumentIndex>>,
     /// Lookups over the whole corpus (`inputs::entities`), computed on first
     /// use and shared by every partition view, so that no partition and no
     /// combine scans all mentions again.
@@ -29,7 +80,31 @@ pub(crate) struct Lookups {
 
 impl TableSources {
     pub fn new(dir: &Path) -> Self {
-        Self { dir: dir.to_path_buf(), partition: None, lookups: Arc::default() }
+        Self { dir: dir.to_path_buf(), partition: None, index: None, lookups: Arc::default() }
+    }
+
+    /// The tables in `dir` read through `index`, if it describes them (same
+    /// tables, single files, same row counts); as [`TableSources::new`] if not.
+    pub fn with_index(dir: &Path, index: DocumentIndex) -> PolarsResult<Self> {
+        let index = index.describes(dir)?.then(|| Arc::new(index));
+        Ok(Self { index, ..Self::new(dir) })
+    }
+
+    /// Whether partitions are read as slices of rows (see [`DocumentIndex`]).
+    pub fn is_indexed(&self) -> bool {
+        self.index.is_some()
+    }
+
+    /// How many partitions the partitioned aggregates use: one per
+    /// [`DOCUMENTS_PER_PARTITION`] documents, at most 256 (ids split 256 ways
+    /// when there is no index).
+    pub fn partitions(&self) -> PolarsResult<usize> {
+        let documents = match &self.index {
+            Some(index) => index.documents,
+            // The ids alone: polars' row-count shortcut fails on this plan.
+            None => self.scan(&crimefacts_model::DOCUMENTS)?.select([col("doc_id")]).collect()?.height(),
+        };
+        Ok(documents.div_ceil(DOCUMENTS_PER_PARTITION).clamp(1, 256))
     }
 
     /// The same tables seen through partition `k` of `n` of the documents:
@@ -48,8 +123,20 @@ impl TableSources {
         &self.lookups
     }
 
-    /// The rows of partition (k, n): ids are hex, so the first two digits
-    /// split them into 256 even ranges, which n partitions share.
+    /// The rows of partition (k, n) of an indexed table: the index's steps
+    /// shared evenly by the n partitions.
+    fn partition_rows(&self, table: &str) -> Option<(u64, u64)> {
+        let (k, n) = self.partition?;
+        let index = self.index.as_deref()?;
+        let offsets = index.rows.get(table)?;
+        let steps = index.steps();
+        let (first, end) = (offsets[k * steps / n], offsets[(k + 1) * steps / n]);
+        Some((first, end - first))
+    }
+
+    /// The rows of partition (k, n) without an index: ids are hex, so the
+    /// first two digits split them into 256 even ranges, which n partitions
+    /// share.
     fn in_partition(&self) -> Option<Expr> {
         let (k, n) = self.partition?;
         let bound = |i: usize| lit(format!("{:02x}", 256 * i / n));
@@ -84,6 +171,13 @@ impl TableSources {
         // Only the contract's columns: a hive reader's `shard` column is not data.
         let columns: Vec<Expr> = table.columns.iter().map(|c| col(c.name)).collect();
         let scan = concat(scans, UnionArgs::default())?.select(columns);
+        if self.index.is_some() && self.partition.is_some() && table.column("doc_id").is_some() {
+            let Some((first, rows)) = self.partition_rows(table.name) else {
+                polars_bail!(ComputeError: "table {} is not in the document index of {}", table.name, self.dir.display())
+            };
+            // The scan reads only the row groups that hold these rows.
+            return Ok(scan.slice(first as i64, rows as IdxSize));
+        }
         Ok(match self.in_partition().filter(|_| table.column("doc_id").is_some()) {
             Some(keep) => scan.filter(keep),
             None => scan,

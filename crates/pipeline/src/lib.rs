@@ -7,6 +7,7 @@
 //! It holds no extraction logic: a rule about text belongs in a stage crate.
 
 pub mod config;
+pub mod document_index;
 pub mod registry;
 pub mod runner;
 pub mod shards;

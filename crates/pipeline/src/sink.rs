@@ -10,17 +10,21 @@ use crimefacts_aggregate::polars_type;
 use crimefacts_model::{ColumnType, Row, RowVisitor, TableSchema};
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{
-    Column, DataFrame, DataType, Field, KeyValueMetadata, NamedFrom, ParquetCompression, ParquetWriter, PlSmallStr,
-    Schema, Series,
+    BooleanChunkedBuilder, ChunkedBuilder, Column, DataFrame, DataType, Field, Float64Type, Int32Type, Int64Type,
+    IntoSeries, KeyValueMetadata, ListBuilderTrait, ListStringChunkedBuilder, ParquetCompression, ParquetWriter,
+    PlSmallStr, PolarsResult, PrimitiveChunkedBuilder, Schema, Series, StringChunkedBuilder,
 };
 
 /// Rows buffered before they are written as one row group...
-const ROW_GROUP_ROWS: usize = 64 * 1024;
-/// ...or fewer, once their text and values reach this many bytes: 64k rows
+const ROW_GROUP_ROWS: usize = 128 * 1024;
+/// ...or fewer, once their text and values reach this many bytes: 128k rows
 /// of `documents` hold whole articles, and memory must not grow with them.
-/// Sixteen tables buffer at once, so this is the pass's largest fixed cost
-/// (8 MiB took 66 MB more at 10k articles than 4 MiB).
-const ROW_GROUP_BYTES: usize = 4 << 20;
+/// Ten tables buffer at once, so this is the pass's largest fixed cost; but
+/// the Parquet writer keeps about 3 KB per column chunk written until the file
+/// is closed, so smaller row groups make memory grow with the corpus (4 MiB:
+/// 270 MB more at a million articles than at 10k; 8 MiB halves that for 50 MB
+/// more at 10k).
+const ROW_GROUP_BYTES: usize = 8 << 20;
 
 /// File-level key-value metadata written into every table.
 #[derive(Clone, Debug)]
@@ -132,6 +136,11 @@ impl TableWriter {
         Ok(())
     }
 
+    /// Rows pushed so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
     fn flush(&mut self) -> anyhow::Result<()> {
         if self.buffer.len == 0 {
             return Ok(());
@@ -190,13 +199,41 @@ pub fn check_frame(table: &TableSchema, frame: &DataFrame) -> anyhow::Result<()>
     Ok(())
 }
 
+/// A growing column in polars' own layout (string views, value buffers), so a
+/// buffered cell costs what it will cost in the row group and becomes a column
+/// without a copy.
 enum Buffer {
-    Utf8(Vec<Option<String>>),
-    Int64(Vec<Option<i64>>),
-    Float64(Vec<Option<f64>>),
-    Boolean(Vec<Option<bool>>),
-    Date32(Vec<Option<i32>>),
-    ListUtf8(Vec<Vec<String>>),
+    Utf8(StringChunkedBuilder),
+    Int64(PrimitiveChunkedBuilder<Int64Type>),
+    Float64(PrimitiveChunkedBuilder<Float64Type>),
+    Boolean(BooleanChunkedBuilder),
+    Date32(PrimitiveChunkedBuilder<Int32Type>),
+    ListUtf8(ListStringChunkedBuilder),
+}
+
+impl Buffer {
+    fn empty(name: &str, column_type: ColumnType) -> Self {
+        let name: PlSmallStr = name.into();
+        match column_type {
+            ColumnType::Utf8 => Buffer::Utf8(StringChunkedBuilder::new(name, 0)),
+            ColumnType::Int64 => Buffer::Int64(PrimitiveChunkedBuilder::new(name, 0)),
+            ColumnType::Float64 => Buffer::Float64(PrimitiveChunkedBuilder::new(name, 0)),
+            ColumnType::Boolean => Buffer::Boolean(BooleanChunkedBuilder::new(name, 0)),
+            ColumnType::Date32 => Buffer::Date32(PrimitiveChunkedBuilder::new(name, 0)),
+            ColumnType::ListUtf8 => Buffer::ListUtf8(ListStringChunkedBuilder::new(name, 0, 0)),
+        }
+    }
+
+    fn finish(self) -> PolarsResult<Series> {
+        Ok(match self {
+            Buffer::Utf8(b) => b.finish().into_series(),
+            Buffer::Int64(b) => b.finish().into_series(),
+            Buffer::Float64(b) => b.finish().into_series(),
+            Buffer::Boolean(b) => b.finish().into_series(),
+            Buffer::Date32(b) => b.finish().into_series().cast(&DataType::Date)?,
+            Buffer::ListUtf8(mut b) => b.finish().into_series(),
+        })
+    }
 }
 
 /// One growable column per contract column; a [`RowVisitor`] that appends cells.
@@ -211,19 +248,11 @@ struct ColumnBuffers {
 
 impl ColumnBuffers {
     fn new(table: &'static TableSchema) -> Self {
-        let columns = table.columns.iter().map(|c| Self::empty(c.column_type)).collect();
-        Self { table, columns, cursor: 0, len: 0, bytes: 0 }
+        Self { table, columns: Self::empty_columns(table), cursor: 0, len: 0, bytes: 0 }
     }
 
-    fn empty(column_type: ColumnType) -> Buffer {
-        match column_type {
-            ColumnType::Utf8 => Buffer::Utf8(Vec::new()),
-            ColumnType::Int64 => Buffer::Int64(Vec::new()),
-            ColumnType::Float64 => Buffer::Float64(Vec::new()),
-            ColumnType::Boolean => Buffer::Boolean(Vec::new()),
-            ColumnType::Date32 => Buffer::Date32(Vec::new()),
-            ColumnType::ListUtf8 => Buffer::ListUtf8(Vec::new()),
-        }
+    fn empty_columns(table: &TableSchema) -> Vec<Buffer> {
+        table.columns.iter().map(|c| Buffer::empty(c.name, c.column_type)).collect()
     }
 
     fn next_row(&mut self) {
@@ -240,22 +269,8 @@ impl ColumnBuffers {
     fn take_frame(&mut self) -> anyhow::Result<DataFrame> {
         let height = std::mem::take(&mut self.len);
         self.bytes = 0;
-        let mut columns = Vec::with_capacity(self.columns.len());
-        for (buffer, spec) in self.columns.iter_mut().zip(self.table.columns) {
-            let name: PlSmallStr = spec.name.into();
-            let series = match std::mem::replace(buffer, Self::empty(spec.column_type)) {
-                Buffer::Utf8(v) => Series::new(name, v),
-                Buffer::Int64(v) => Series::new(name, v),
-                Buffer::Float64(v) => Series::new(name, v),
-                Buffer::Boolean(v) => Series::new(name, v),
-                Buffer::Date32(v) => Series::new(name, v).cast(&DataType::Date)?,
-                Buffer::ListUtf8(v) => {
-                    let lists: Vec<Series> = v.into_iter().map(|items| Series::new(PlSmallStr::EMPTY, items)).collect();
-                    Series::new(name, lists).cast(&polars_type(ColumnType::ListUtf8))?
-                }
-            };
-            columns.push(Column::from(series));
-        }
+        let buffers = std::mem::replace(&mut self.columns, Self::empty_columns(self.table));
+        let columns = buffers.into_iter().map(|b| b.finish().map(Column::from)).collect::<PolarsResult<Vec<_>>>()?;
         let frame = DataFrame::new(height, columns)?;
         check_frame(self.table, &frame)?;
         Ok(frame)
@@ -267,38 +282,38 @@ const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date"
 impl RowVisitor for ColumnBuffers {
     fn utf8(&mut self, value: Option<&str>) {
         self.bytes += 16 + value.map_or(0, str::len);
-        if let Buffer::Utf8(v) = self.slot() {
-            v.push(value.map(str::to_string));
+        if let Buffer::Utf8(b) = self.slot() {
+            b.append_option(value);
         }
     }
     fn int64(&mut self, value: Option<i64>) {
         self.bytes += 8;
-        if let Buffer::Int64(v) = self.slot() {
-            v.push(value);
+        if let Buffer::Int64(b) = self.slot() {
+            b.append_option(value);
         }
     }
     fn float64(&mut self, value: Option<f64>) {
         self.bytes += 8;
-        if let Buffer::Float64(v) = self.slot() {
-            v.push(value);
+        if let Buffer::Float64(b) = self.slot() {
+            b.append_option(value);
         }
     }
     fn boolean(&mut self, value: Option<bool>) {
         self.bytes += 8;
-        if let Buffer::Boolean(v) = self.slot() {
-            v.push(value);
+        if let Buffer::Boolean(b) = self.slot() {
+            b.append_option(value);
         }
     }
     fn date32(&mut self, value: Option<NaiveDate>) {
         self.bytes += 8;
-        if let Buffer::Date32(v) = self.slot() {
-            v.push(value.map(|d| (d - EPOCH).num_days() as i32));
+        if let Buffer::Date32(b) = self.slot() {
+            b.append_option(value.map(|d| (d - EPOCH).num_days() as i32));
         }
     }
     fn list_utf8(&mut self, value: &[String]) {
         self.bytes += 24 + value.iter().map(|item| 16 + item.len()).sum::<usize>();
-        if let Buffer::ListUtf8(v) = self.slot() {
-            v.push(value.to_vec());
+        if let Buffer::ListUtf8(b) = self.slot() {
+            b.append_values_iter(value.iter().map(String::as_str));
         }
     }
 }

@@ -122,3 +122,56 @@ fn partitioned_aggregates_equal_the_whole_corpus_at_once() {
         }
     }
 }
+
+/// The index a run would write with one step per document, worked out from
+/// the tables themselves: the first row of each document, in output order.
+fn index_by_document(dir: &Path) -> crimefacts_aggregate::DocumentIndex {
+    let documents = crate::support::strings(&read_table(dir, "documents"), "doc_id");
+    let mut rows = std::collections::BTreeMap::new();
+    for table in PER_DOCUMENT_TABLES.iter().filter(|t| t.column("doc_id").is_some()) {
+        let ids = crate::support::strings(&read_table(dir, table.name), "doc_id");
+        let mut offsets = vec![0u64];
+        let mut row = 0;
+        for document in &documents {
+            while ids.get(row) == Some(document) {
+                row += 1;
+            }
+            offsets.push(row as u64);
+        }
+        assert_eq!(row, ids.len(), "{}: rows are grouped by document in output order", table.name);
+        rows.insert(table.name.to_string(), offsets);
+    }
+    crimefacts_aggregate::DocumentIndex { step: 1, documents: documents.len(), rows }
+}
+
+#[test]
+fn aggregates_read_through_the_document_index_equal_the_whole_corpus_at_once() {
+    let input = tempfile::tempdir().unwrap();
+    corpus(input.path());
+    let out = tempfile::tempdir().unwrap();
+    let summary = run_into(input.path(), out.path(), 2);
+
+    let written = crimefacts_pipeline::document_index::read(out.path()).expect("a single run writes its index");
+    assert_eq!(written.documents, summary.documents);
+    let exact = index_by_document(out.path());
+    for (table, offsets) in &written.rows {
+        assert_eq!(offsets.first(), Some(&0), "{table}");
+        assert_eq!(offsets.last(), exact.rows[table].last(), "{table}: ends at its row count");
+    }
+
+    let indexed = crimefacts_aggregate::TableSources::with_index(out.path(), exact.clone()).unwrap();
+    assert!(indexed.is_indexed());
+    let filtered = crimefacts_aggregate::TableSources::new(out.path());
+    for aggregate in crimefacts_aggregate::aggregates() {
+        let whole = render::frame(&crimefacts_pipeline::runner::compute(&aggregate, &filtered, 1).unwrap());
+        for partitions in [2, 5, 16] {
+            let sliced = crimefacts_pipeline::runner::compute(&aggregate, &indexed, partitions).unwrap();
+            assert_eq!(render::frame(&sliced), whole, "{} in {partitions} slices", aggregate.schema.name);
+        }
+    }
+
+    // An index that does not describe the tables is not used.
+    let mut stale = exact;
+    *stale.rows.get_mut("mentions").unwrap().last_mut().unwrap() += 1;
+    assert!(!crimefacts_aggregate::TableSources::with_index(out.path(), stale).unwrap().is_indexed());
+}
