@@ -7,16 +7,15 @@ use crate::{TableSources, contract_columns};
 /// Two claims within this ratio are one figure reported twice.
 const SAME_FIGURE: f64 = 1.01;
 
-/// Kilograms seized per country, year and drug form, with single operations
-/// and figures for a period in separate columns (a half-year national total
-/// already contains the operations reported on their own).
-///
-/// The country is that of the first place of the seizure that has one; the year
-/// is the year its date (or period) starts, else the publication year. A claim
-/// repeated by several articles - same scope, country, drug, source and dated
-/// period, with a figure within 1% of the next smaller claim - counts once;
-/// undated claims never merge, since nothing says they are the same.
-pub fn seizure_totals(tables: &TableSources) -> PolarsResult<LazyFrame> {
+/// Per partition of documents, two kinds of rows in one frame. Claims (one
+/// per seizure and mass stated for it): the columns that decide whether a
+/// claim repeats another, its year and kg, and `event`, a number for its event
+/// unique in the corpus (partition number and row), in place of the event's
+/// id. Documents (`event` null): each document with claims in a country, year
+/// and drug form, for the totals' lists of documents. Claims are compared
+/// across documents, so they cannot be summed here; narrow rows keep the
+/// million claims of a million articles small.
+pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
     let seizures = tables
         .scan(&EVENTS)?
         .filter(col("event_type").eq(lit("seizure")))
@@ -41,9 +40,37 @@ pub fn seizure_totals(tables: &TableSources) -> PolarsResult<LazyFrame> {
         .explode(by_name(["amount_id"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false });
     let claims = inner_join(claims, masses, &["amount_id"]);
     let claims = crate::inputs::left_join(claims, countries, &["event_id"]);
+    let documents = claims
+        .clone()
+        .select([col("country"), col("year"), col("drug"), col("doc_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_columns([lit(NULL).cast(DataType::String).alias("event_id")]);
+    let claims = claims.with_columns([lit(NULL).cast(DataType::String).alias("doc_id")]);
+    let columns = ["event_id", "scope", "country", "drug", "source", "date_start", "date_end", "year", "kg", "doc_id"];
+    let documents = documents.with_columns([
+        lit(NULL).cast(DataType::String).alias("scope"),
+        lit(NULL).cast(DataType::String).alias("source"),
+        lit(NULL).cast(DataType::Date).alias("date_start"),
+        lit(NULL).cast(DataType::Date).alias("date_end"),
+        lit(NULL).cast(DataType::Float64).alias("kg"),
+    ]);
+    concat([claims.select(columns.map(col)), documents.select(columns.map(col))], UnionArgs::default())
+}
 
+/// Kilograms seized per country, year and drug form, with single operations
+/// and figures for a period in separate columns (a half-year national total
+/// already contains the operations reported on their own).
+///
+/// The country is that of the first place of the seizure that has one; the year
+/// is the year its date (or period) starts, else the publication year. A claim
+/// repeated by several articles - same scope, country, drug, source and dated
+/// period, with a figure within 1% of the next smaller claim - counts once;
+/// undated claims never merge, since nothing says they are the same.
+pub(crate) fn combine(parts: LazyFrame, _tables: &TableSources) -> PolarsResult<LazyFrame> {
     let same_claim = [col("scope"), col("country"), col("drug"), col("source"), col("date_start"), col("date_end")];
-    let claims = claims
+    let claims = parts
+        .clone()
+        .filter(col("event_id").is_not_null())
         .sort_by_exprs(
             [
                 col("scope"),
@@ -68,15 +95,19 @@ pub fn seizure_totals(tables: &TableSources) -> PolarsResult<LazyFrame> {
             col("scope").eq(lit("period_total")).and(col("repeat").not()).alias("counted_period"),
         ]);
 
-    let totals = claims.group_by([col("country"), col("year"), col("drug")]).agg([
+    let keys = [col("country"), col("year"), col("drug")];
+    let totals = claims.group_by(keys.clone()).agg([
         col("kg").filter(col("counted_incident")).sum().alias("kg_incidents"),
         col("event_id").filter(col("counted_incident")).n_unique().alias("incidents"),
         col("kg").filter(col("counted_period")).sum().alias("kg_period_totals"),
         col("event_id").filter(col("counted_period")).n_unique().alias("period_totals"),
         col("repeat").sum().alias("repeats"),
         col("source").n_unique().alias("sources"),
-        doc_ids(),
     ]);
+    let documents = parts.filter(col("event_id").is_null()).group_by(keys).agg([doc_ids()]);
+    // Country, year and drug may be null, and a null key is a group too.
+    let on = || [col("country"), col("year"), col("drug")];
+    let totals = totals.join(documents, on(), on(), JoinArgs { nulls_equal: true, ..JoinArgs::new(JoinType::Left) });
     Ok(sorted(totals, &[("country", false), ("year", false), ("drug", false)])
         .select(contract_columns(&SEIZURE_TOTALS)))
 }
