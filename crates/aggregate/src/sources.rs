@@ -164,20 +164,22 @@ impl TableSources {
                 "table {} not found in {}: expected {} or part files under {}",
                 table.name, self.dir.display(), single.display(), folder.display()),
         };
+        // Only the contract's columns: a hive reader's `shard` column is not data.
+        let columns: Vec<Expr> = table.columns.iter().map(|c| col(c.name)).collect();
+        if self.index.is_some() && self.partition.is_some() && table.column("doc_id").is_some() {
+            let (Some((first, rows)), [file]) = (self.partition_rows(table.name), files.as_slice()) else {
+                polars_bail!(ComputeError: "table {} is not in the document index of {}", table.name, self.dir.display())
+            };
+            // Sliced on the scan itself, so that it reads only the row groups
+            // holding these rows (a slice above a union is not pushed into it).
+            let scan = LazyFrame::scan_parquet(PlRefPath::try_from_pathbuf(file.clone())?, ScanArgsParquet::default())?;
+            return Ok(scan.slice(first as i64, rows as IdxSize).select(columns));
+        }
         let scans = files
             .into_iter()
             .map(|file| LazyFrame::scan_parquet(PlRefPath::try_from_pathbuf(file)?, ScanArgsParquet::default()))
             .collect::<PolarsResult<Vec<_>>>()?;
-        // Only the contract's columns: a hive reader's `shard` column is not data.
-        let columns: Vec<Expr> = table.columns.iter().map(|c| col(c.name)).collect();
         let scan = concat(scans, UnionArgs::default())?.select(columns);
-        if self.index.is_some() && self.partition.is_some() && table.column("doc_id").is_some() {
-            let Some((first, rows)) = self.partition_rows(table.name) else {
-                polars_bail!(ComputeError: "table {} is not in the document index of {}", table.name, self.dir.display())
-            };
-            // The scan reads only the row groups that hold these rows.
-            return Ok(scan.slice(first as i64, rows as IdxSize));
-        }
         Ok(match self.in_partition().filter(|_| table.column("doc_id").is_some()) {
             Some(keep) => scan.filter(keep),
             None => scan,
