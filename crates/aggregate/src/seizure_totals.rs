@@ -1,20 +1,22 @@
 use crimefacts_model::{AMOUNTS, EVENTS, SEIZURE_TOTALS};
 use polars::prelude::*;
 
-use crate::inputs::{doc_ids, entities_as, inner_join, kept_documents, sorted};
+use crate::inputs::{doc_ids, entities_as, inner_join, kept_documents, merged_doc_ids, sorted};
 use crate::{TableSources, contract_columns, detached};
 
 /// Two claims within this ratio are one figure reported twice.
 const SAME_FIGURE: f64 = 1.01;
 
-/// Per partition of documents, two kinds of rows in one frame. Claims (one
-/// per seizure and mass stated for it): the columns that decide whether a
-/// claim repeats another, its year and kg, and `event`, a number for its event
-/// unique in the corpus (partition number and row), in place of the event's
-/// id. Documents (`event` null): each document with claims in a country, year
-/// and drug form, for the totals' lists of documents. Claims are compared
-/// across documents, so they cannot be summed here; narrow rows keep the
-/// million claims of a million articles small.
+/// What decides whether a claim repeats another (with `kg`), and its year.
+const CLAIM_KEY: [&str; 7] = ["scope", "country", "drug", "source", "date_start", "date_end", "year"];
+
+/// Per partition of documents, two kinds of rows in one frame. Claims (a seizure
+/// and a mass stated for it), one row per `CLAIM_KEY` with the lists of their
+/// `kgs` and `event_ids`. Documents (`kgs` null): per country, year and drug
+/// form, the list of documents with claims, for the totals. Claims are
+/// compared across documents, so they cannot be summed here; as lists they
+/// take a third of the memory of one row each (a million articles make a
+/// million claims).
 pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
     let seizures = tables
         .scan(&EVENTS)?
@@ -40,21 +42,21 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
         .explode(by_name(["amount_id"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false });
     let claims = inner_join(claims, masses, &["amount_id"]);
     let claims = crate::inputs::left_join(claims, countries, &["event_id"]);
-    let documents = claims
-        .clone()
-        .select([col("country"), col("year"), col("drug"), col("doc_id")])
-        .unique(None, UniqueKeepStrategy::Any)
-        .with_columns([lit(NULL).cast(DataType::String).alias("event_id")]);
-    let claims = claims.with_columns([lit(NULL).cast(DataType::String).alias("doc_id")]);
-    let columns = ["event_id", "scope", "country", "drug", "source", "date_start", "date_end", "year", "kg", "doc_id"];
+    let keyed =
+        claims.clone().group_by(CLAIM_KEY.map(col)).agg([col("kg").alias("kgs"), col("event_id").alias("event_ids")]);
+    let documents = claims.group_by([col("country"), col("year"), col("drug")]).agg([doc_ids()]);
+    let list_of = |inner: DataType| DataType::List(Box::new(inner));
+    let keyed = keyed.with_columns([lit(NULL).cast(list_of(DataType::String)).alias("doc_ids")]);
     let documents = documents.with_columns([
         lit(NULL).cast(DataType::String).alias("scope"),
         lit(NULL).cast(DataType::String).alias("source"),
         lit(NULL).cast(DataType::Date).alias("date_start"),
         lit(NULL).cast(DataType::Date).alias("date_end"),
-        lit(NULL).cast(DataType::Float64).alias("kg"),
+        lit(NULL).cast(list_of(DataType::Float64)).alias("kgs"),
+        lit(NULL).cast(list_of(DataType::String)).alias("event_ids"),
     ]);
-    concat([claims.select(columns.map(col)), documents.select(columns.map(col))], UnionArgs::default())
+    let columns: Vec<Expr> = CLAIM_KEY.iter().chain(&["kgs", "event_ids", "doc_ids"]).map(|c| col(*c)).collect();
+    concat([keyed.select(columns.clone()), documents.select(columns)], UnionArgs::default())
 }
 
 /// Kilograms seized per country, year and drug form, with single operations
@@ -93,7 +95,9 @@ fn totals_of(parts: LazyFrame) -> PolarsResult<LazyFrame> {
     let same_claim = [col("scope"), col("country"), col("drug"), col("source"), col("date_start"), col("date_end")];
     let claims = parts
         .clone()
-        .filter(col("event_id").is_not_null())
+        .filter(col("kgs").is_not_null())
+        .explode(by_name(["kgs", "event_ids"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false })
+        .rename(["kgs", "event_ids"], ["kg", "event_id"], true)
         .sort_by_exprs(
             [
                 col("scope"),
@@ -127,7 +131,7 @@ fn totals_of(parts: LazyFrame) -> PolarsResult<LazyFrame> {
         col("repeat").sum().alias("repeats"),
         col("source").n_unique().alias("sources"),
     ]);
-    let documents = parts.filter(col("event_id").is_null()).group_by(keys).agg([doc_ids()]);
+    let documents = parts.filter(col("kgs").is_null()).group_by(keys).agg([merged_doc_ids()]);
     // Country, year and drug may be null, and a null key is a group too.
     let on = || [col("country"), col("year"), col("drug")];
     Ok(totals.join(documents, on(), on(), JoinArgs { nulls_equal: true, ..JoinArgs::new(JoinType::Left) }))

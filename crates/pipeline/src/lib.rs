@@ -6,6 +6,7 @@
 //! It may depend on every workspace crate; no workspace crate may depend on it.
 //! It holds no extraction logic: a rule about text belongs in a stage crate.
 
+pub mod allocator;
 pub mod config;
 pub mod document_index;
 pub mod registry;

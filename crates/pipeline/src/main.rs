@@ -73,24 +73,8 @@ enum Command {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (its C enum's 16th value; the Rust
-/// bindings name no constant for it).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Freed memory goes back to the system at once. By default mimalloc keeps
-/// freed pages for a second and purges them only when the thread that owns
-/// them allocates again, so after the per-document pass its idle workers held
-/// about 200 MB that the aggregates then added to (100k articles: 437 MB peak
-/// against 245 MB with immediate purging), at no measurable cost in speed.
-#[allow(unsafe_code)]
-fn return_freed_memory_at_once() {
-    // SAFETY: mi_option_set only stores an integer in mimalloc's option
-    // table; purge_delay is read on every purge, and 0 is a documented value.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
-}
-
 fn main() -> ExitCode {
-    return_freed_memory_at_once();
+    crimefacts_pipeline::allocator::return_freed_memory_at_once();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("CRIMEFACTS_LOG"))
         .with_writer(std::io::stderr)
