@@ -122,8 +122,8 @@ fn totals_of(parts: LazyFrame) -> PolarsResult<LazyFrame> {
             col("scope").eq(lit("period_total")).and(col("repeat").not()).alias("counted_period"),
         ]);
 
-    let keys = [col("country"), col("year"), col("drug")];
-    let totals = claims.group_by(keys.clone()).agg([
+    let keys = || [col("country"), col("year"), col("drug")];
+    let totals = claims.group_by(keys()).agg([
         col("kg").filter(col("counted_incident")).sum().alias("kg_incidents"),
         col("event_id").filter(col("counted_incident")).n_unique().alias("incidents"),
         col("kg").filter(col("counted_period")).sum().alias("kg_period_totals"),
@@ -131,10 +131,9 @@ fn totals_of(parts: LazyFrame) -> PolarsResult<LazyFrame> {
         col("repeat").sum().alias("repeats"),
         col("source").n_unique().alias("sources"),
     ]);
-    let documents = parts.filter(col("kgs").is_null()).group_by(keys).agg([merged_doc_ids()]);
+    let documents = parts.filter(col("kgs").is_null()).group_by(keys()).agg([merged_doc_ids()]);
     // Country, year and drug may be null, and a null key is a group too.
-    let on = || [col("country"), col("year"), col("drug")];
-    Ok(totals.join(documents, on(), on(), JoinArgs { nulls_equal: true, ..JoinArgs::new(JoinType::Left) }))
+    Ok(totals.join(documents, keys(), keys(), JoinArgs { nulls_equal: true, ..JoinArgs::new(JoinType::Left) }))
 }
 
 /// event_id -> country of the first of its places that lies in a country.

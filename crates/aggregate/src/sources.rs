@@ -107,9 +107,9 @@ impl TableSources {
         Ok(documents.div_ceil(DOCUMENTS_PER_PARTITION).clamp(1, 256))
     }
 
-    /// The same tables seen through partition `k` of `n` of the documents:
-    /// every scan keeps only rows whose `doc_id` falls in that range of ids.
-    /// A document is in exactly one partition.
+    /// The same tables seen through partition `k` of `n` of the documents: a
+    /// range of documents in output order with an index, a range of ids
+    /// without. A document is in exactly one partition.
     pub fn partition(&self, k: usize, n: usize) -> Self {
         Self { partition: (n > 1).then_some((k, n)), ..self.clone() }
     }
@@ -172,19 +172,19 @@ impl TableSources {
             };
             // Sliced on the scan itself, so that it reads only the row groups
             // holding these rows (a slice above a union is not pushed into it).
-            let scan = LazyFrame::scan_parquet(PlRefPath::try_from_pathbuf(file.clone())?, ScanArgsParquet::default())?;
-            return Ok(scan.slice(first as i64, rows as IdxSize).select(columns));
+            return Ok(scan_file(file.clone())?.slice(first as i64, rows as IdxSize).select(columns));
         }
-        let scans = files
-            .into_iter()
-            .map(|file| LazyFrame::scan_parquet(PlRefPath::try_from_pathbuf(file)?, ScanArgsParquet::default()))
-            .collect::<PolarsResult<Vec<_>>>()?;
+        let scans = files.into_iter().map(scan_file).collect::<PolarsResult<Vec<_>>>()?;
         let scan = concat(scans, UnionArgs::default())?.select(columns);
         Ok(match self.in_partition().filter(|_| table.column("doc_id").is_some()) {
             Some(keep) => scan.filter(keep),
             None => scan,
         })
     }
+}
+
+fn scan_file(file: PathBuf) -> PolarsResult<LazyFrame> {
+    LazyFrame::scan_parquet(PlRefPath::try_from_pathbuf(file)?, ScanArgsParquet::default())
 }
 
 /// A frame copied into buffers of its own. A polars result shares the string

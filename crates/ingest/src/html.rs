@@ -196,9 +196,8 @@ fn nesting_upper_bound(source: &str) -> usize {
         match rest.first() {
             Some(b'/') => depth = depth.saturating_sub(1),
             Some(c) if c.is_ascii_alphabetic() => {
-                let name_len = rest.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-                let name = source[at + 1..at + 1 + name_len].to_ascii_lowercase();
-                if !VOID.contains(&name.as_str()) {
+                let name = tag_name(&source[at + 1..]);
+                if !VOID.iter().any(|void| void.eq_ignore_ascii_case(name)) {
                     depth += 1;
                     deepest = deepest.max(depth);
                 }
@@ -210,7 +209,8 @@ fn nesting_upper_bound(source: &str) -> usize {
 }
 
 /// A page's text without parsing it: tags removed, block tags ending
-/// paragraphs, scripts and styles left out, the commonest entities decoded.
+/// paragraphs, what the parsed path skips left out, the commonest entities
+/// decoded.
 fn stripped_text(source: &str) -> String {
     let mut out = TextCollector::default();
     let mut rest = source;
@@ -218,19 +218,14 @@ fn stripped_text(source: &str) -> String {
         out.current.push_str(&rest[..open]);
         let tag = &rest[open + 1..];
         let end = tag.find('>').map_or(tag.len(), |e| e + 1);
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let name = tag_name(tag.trim_start_matches('/'));
+        let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(name));
         rest = &tag[end..];
-        if BLOCKS.contains(&name.as_str()) {
+        if is(BLOCKS) {
             out.flush();
-        } else if matches!(name.as_str(), "script" | "style" | "noscript" | "template" | "svg") && !tag.starts_with('/')
-        {
-            // Their content is code, not text: skip to the closing tag.
-            rest = closing_tag(rest, &name).map_or("", |at| &rest[at..]);
+        } else if is(SKIPPED) && !tag.starts_with('/') {
+            // Never article text (code, head, navigation): skip to the closing tag.
+            rest = closing_tag(rest, name).map_or("", |at| &rest[at..]);
         }
     }
     out.current.push_str(rest);
@@ -239,6 +234,11 @@ fn stripped_text(source: &str) -> String {
     }
     out.current = decode_entities(&out.current);
     out.finish()
+}
+
+/// The element name at the start of `tag` (the text after `<` or `</`).
+fn tag_name(tag: &str) -> &str {
+    &tag[..tag.bytes().take_while(u8::is_ascii_alphanumeric).count()]
 }
 
 /// Where `</name` starts in `text`, whatever its case.
@@ -339,21 +339,24 @@ mod tests {
     fn a_page_nested_past_the_limit_is_read_as_stripped_text() {
         let depth = MAX_NESTING + 1;
         let page = format!(
-            "<html><head><style>p {{ x }}</style></head><body>{}{}<script>var a = '<p>';</script></body></html>",
+            "<html><head><title>Deep</title><style>p {{ x }}</style></head><body>{}{}<script>var a = '<p>';</script></body></html>",
             "<div><p>Police &amp; army seized cocaine in Lima. ".repeat(depth),
             "</p></div>".repeat(depth)
         );
         assert!(nesting_upper_bound(&page) > MAX_NESTING);
         let doc = parse_html(&page);
+        // Only the parser reads metadata: no title means the page was not parsed.
+        assert_eq!(doc.title, None);
         let paragraphs: Vec<&str> = doc.text.split("\n\n").collect();
-        assert_eq!(paragraphs.len(), depth);
+        assert_eq!(paragraphs.len(), depth, "{:?} {:?}", &paragraphs[..2], &paragraphs[paragraphs.len() - 2..]);
         assert!(paragraphs.iter().all(|p| *p == "Police & army seized cocaine in Lima."), "{:?}", &paragraphs[..2]);
     }
 
     #[test]
     fn nesting_counts_open_elements_not_void_or_closed_ones() {
         assert_eq!(nesting_upper_bound("<p>a</p><p>b<br><img src=x></p>"), 1);
-        assert_eq!(nesting_upper_bound("<div><div><span>x</span></div></div>"), 3);
+        assert_eq!(nesting_upper_bound("<div><DIV><span>x</span></DIV></div>"), 3);
+        assert_eq!(nesting_upper_bound("<P>a<BR><Img src=x></P>"), 1);
         assert_eq!(nesting_upper_bound("a < b and <!-- c -->"), 0);
     }
 }

@@ -40,14 +40,21 @@ pub struct IndexBuilder {
 }
 
 impl IndexBuilder {
-    /// Called before each document's rows are written, with every indexed
-    /// table's row count so far.
-    pub fn before_document(&mut self, rows: impl IntoIterator<Item = (&'static str, usize)>) {
-        if self.documents.is_multiple_of(STEP) {
-            for (table, count) in rows {
-                self.rows.entry(table).or_default().push(count as u64);
-            }
+    /// Whether the next document starts a step, so its offsets are wanted
+    /// ([`IndexBuilder::record`] before it is written).
+    pub fn records_next_document(&self) -> bool {
+        self.documents.is_multiple_of(STEP)
+    }
+
+    /// Every indexed table's row count before the next document.
+    pub fn record(&mut self, rows: impl IntoIterator<Item = (&'static str, usize)>) {
+        for (table, count) in rows {
+            self.rows.entry(table).or_default().push(count as u64);
         }
+    }
+
+    /// One more document written.
+    pub fn count_document(&mut self) {
         self.documents += 1;
     }
 
@@ -111,7 +118,10 @@ mod tests {
     fn offsets_are_taken_every_step_and_end_with_the_row_count() {
         let mut builder = IndexBuilder::default();
         for document in 0..2 * STEP + 1 {
-            builder.before_document([("mentions", 3 * document)]);
+            if builder.records_next_document() {
+                builder.record([("mentions", 3 * document)]);
+            }
+            builder.count_document();
         }
         let index = builder.finish([("mentions", 3 * (2 * STEP + 1))]);
         assert_eq!(index.documents, 2 * STEP + 1);

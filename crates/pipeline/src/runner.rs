@@ -199,8 +199,11 @@ impl Writers {
     }
 
     fn write(&mut self, doc: &DocRows) -> anyhow::Result<()> {
-        let rows = self.document_rows();
-        self.index.before_document(rows);
+        if self.index.records_next_document() {
+            let rows = self.document_rows();
+            self.index.record(rows);
+        }
+        self.index.count_document();
         self.documents.push(&doc.document)?;
         doc.sentences.iter().try_for_each(|r| self.sentences.push(r))?;
         doc.mentions.iter().try_for_each(|r| self.mentions.push(r))?;

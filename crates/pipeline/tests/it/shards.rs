@@ -161,6 +161,9 @@ fn aggregates_read_through_the_document_index_equal_the_whole_corpus_at_once() {
 
     let indexed = crimefacts_aggregate::TableSources::with_index(out.path(), exact.clone()).unwrap();
     assert!(indexed.is_indexed());
+    // A partition is a slice of rows: the first half of the documents' mentions.
+    let half = indexed.partition(0, 2).scan(&crimefacts_model::MENTIONS).unwrap().collect().unwrap().height();
+    assert_eq!(half as u64, exact.rows["mentions"][exact.documents / 2]);
     let filtered = crimefacts_aggregate::TableSources::new(out.path());
     for aggregate in crimefacts_aggregate::aggregates() {
         let whole = render::frame(&crimefacts_pipeline::runner::compute(&aggregate, &filtered, 1).unwrap());
