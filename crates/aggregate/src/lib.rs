@@ -24,7 +24,7 @@ use crimefacts_model::{
 };
 use polars::prelude::{DataType, Expr, LazyFrame, PolarsResult, col};
 
-pub use sources::{DOCUMENTS_PER_PARTITION, DocumentIndex, TableSources, detached, part_files};
+pub use sources::{DOCUMENTS_PER_PARTITION, DocumentIndex, TableSources, detached, part_files, scan_file};
 
 /// A cross-document table: its schema and how to compute it.
 pub struct Aggregate {
@@ -33,8 +33,8 @@ pub struct Aggregate {
     pub plan: Plan,
 }
 
-type Build = fn(&TableSources) -> PolarsResult<LazyFrame>;
-type Combine = fn(LazyFrame, &TableSources) -> PolarsResult<LazyFrame>;
+pub type Build = fn(&TableSources) -> PolarsResult<LazyFrame>;
+pub type Combine = fn(LazyFrame, &TableSources) -> PolarsResult<LazyFrame>;
 
 /// How an aggregate is computed.
 pub enum Plan {

@@ -69,17 +69,19 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// period, with a figure within 1% of the next smaller claim - counts once;
 /// undated claims never merge, since nothing says they are the same.
 pub(crate) fn combine(parts: LazyFrame, _tables: &TableSources) -> PolarsResult<LazyFrame> {
-    // Every figure is per country, so claims are compared one country at a
-    // time: sorting the million claims of a million articles at once took
-    // more memory (490 MB) than holding them.
-    let countries = parts.clone().select([col("country")]).unique(None, UniqueKeepStrategy::Any).collect()?;
+    // Every figure is per country and drug form, so claims are compared one
+    // (country, drug) at a time: sorting the million claims of a million
+    // articles at once took more memory (490 MB) than holding them, and the
+    // generated corpus names only two countries.
+    let keys = parts.clone().select([col("country"), col("drug")]).unique(None, UniqueKeepStrategy::Any).collect()?;
+    let is = |column: &str, value: Option<&str>| match value {
+        Some(value) => col(column).eq(lit(value.to_string())),
+        None => col(column).is_null(),
+    };
     let mut totals = Vec::new();
-    for country in countries.column("country")?.str()?.iter() {
-        let in_country = match country {
-            Some(code) => col("country").eq(lit(code.to_string())),
-            None => col("country").is_null(),
-        };
-        let frame = totals_of(parts.clone().filter(in_country))?.collect_with_engine(Engine::Streaming)?;
+    for (country, drug) in keys.column("country")?.str()?.iter().zip(keys.column("drug")?.str()?.iter()) {
+        let subset = parts.clone().filter(is("country", country).and(is("drug", drug)));
+        let frame = totals_of(subset)?.collect_with_engine(Engine::Streaming)?;
         totals.push(detached(frame.unwrap_single())?.lazy());
     }
     let totals = match totals.is_empty() {

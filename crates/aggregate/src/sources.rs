@@ -183,7 +183,8 @@ impl TableSources {
     }
 }
 
-fn scan_file(file: PathBuf) -> PolarsResult<LazyFrame> {
+/// A lazy scan of one Parquet file.
+pub fn scan_file(file: PathBuf) -> PolarsResult<LazyFrame> {
     LazyFrame::scan_parquet(PlRefPath::try_from_pathbuf(file)?, ScanArgsParquet::default())
 }
 

@@ -7,6 +7,7 @@
 //! bounded whatever the corpus size.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const SHINGLE: usize = 5;
 const PERMUTATIONS: usize = 64;
@@ -96,7 +97,9 @@ pub const DEFAULT_WINDOW: usize = 50_000;
 
 /// One original in the index.
 struct Original {
-    id: String,
+    /// Shared with every copy found of it, which the stage remembers until the
+    /// main pass.
+    id: Arc<str>,
     /// The signature cut to 16 bits per value: half the memory, and two
     /// different values collide once in 65,536, which moves an estimated
     /// similarity by a rounding error.
@@ -146,7 +149,7 @@ impl DuplicateIndex {
 
     /// The first earlier document `fp` duplicates, or `None` after indexing it
     /// as a new original. Call in input order: the first copy is the original.
-    pub fn check_and_insert(&mut self, id: &str, fp: &Fingerprint) -> Option<String> {
+    pub fn check_and_insert(&mut self, id: &str, fp: &Fingerprint) -> Option<Arc<str>> {
         if let Some(original) = self.exact.get(&fp.exact).and_then(|&o| self.get(o)) {
             return Some(original.id.clone());
         }
@@ -170,7 +173,7 @@ impl DuplicateIndex {
                 self.bands.insert(band_key(full, b), ordinal);
             }
         }
-        self.originals.push_back(Original { id: id.to_string(), signature });
+        self.originals.push_back(Original { id: id.into(), signature });
         if self.originals.len() > self.window {
             self.evict_oldest();
         }

@@ -13,6 +13,7 @@ pub mod registry;
 pub mod runner;
 pub mod shards;
 pub mod sink;
+pub mod stitch;
 
 pub use config::PipelineConfig;
 pub use runner::{RunOptions, RunSummary, aggregate, run};

@@ -2,6 +2,7 @@
 //! stages -> Parquet row groups, batch by batch; then the aggregates.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::IsTerminal;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -9,14 +10,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use crimefacts_aggregate::{Aggregate, DocumentIndex, Plan, TableSources, detached};
+use crimefacts_aggregate::{Aggregate, Build, Combine, DocumentIndex, Plan, TableSources, detached, scan_file};
 use crimefacts_ingest::{RawUnit, Shard, UnitReader, discover, parse_unit};
 use crimefacts_model::{
     AMOUNTS, ATTRIBUTIONS, BOILERPLATE, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS,
     Reject, SENTENCES, TableSchema,
 };
 use indicatif::{ProgressBar, ProgressStyle};
-use polars::prelude::{DataFrame, Engine, IntoLazy, LazyFrame, PolarsResult, UnionArgs, concat};
+use polars::io::parquet::write::BatchedWriter;
+use polars::prelude::{DataFrame, Engine, LazyFrame, ParquetCompression, ParquetWriter};
 use rayon::prelude::*;
 
 use crate::config::PipelineConfig;
@@ -401,7 +403,7 @@ fn write_aggregates(
     for aggregate in aggregates {
         let name = aggregate.schema.name;
         let mut frame = pool
-            .install(|| compute(&aggregate, &tables, partitions))
+            .install(|| compute(&aggregate, &tables, partitions, &dir.join(format!(".{name}.parts.tmp"))))
             .with_context(|| format!("cannot compute aggregate {name}"))?;
         let written = write_frame(&Destination::single(dir, name), aggregate.schema, &mut frame, meta)?;
         tracing::info!(table = name, rows = written, partitions, "aggregate written");
@@ -411,18 +413,56 @@ fn write_aggregates(
 }
 
 /// One aggregate, with polars' streaming engine so that scans do not load
-/// whole tables; a partitioned aggregate one partition of documents at a time.
-pub fn compute(aggregate: &Aggregate, tables: &TableSources, partitions: usize) -> PolarsResult<DataFrame> {
+/// whole tables. A partitioned aggregate runs one partition of documents at a
+/// time and writes each partial result to `spill`, a Parquet file removed
+/// afterwards, which the combining step scans: the partial results of a
+/// million articles (a million seizure claims) are never all in memory.
+pub fn compute(
+    aggregate: &Aggregate,
+    tables: &TableSources,
+    partitions: usize,
+    spill: &Path,
+) -> anyhow::Result<DataFrame> {
     let collect = |lazy: LazyFrame| lazy.collect_with_engine(Engine::Streaming).map(|r| r.unwrap_single());
     match aggregate.plan {
-        Plan::Whole(build) => collect(build(tables)?),
+        Plan::Whole(build) => Ok(collect(build(tables)?)?),
         Plan::Partitioned { part, combine } => {
-            let parts = (0..partitions)
-                .map(|k| detached(collect(part(&tables.partition(k, partitions))?)?).map(DataFrame::lazy))
-                .collect::<PolarsResult<Vec<_>>>()?;
-            collect(combine(concat(parts, UnionArgs::default())?, tables)?)
+            let combined = spill_and_combine(part, combine, tables, partitions.max(1), spill);
+            // The spill is scratch whether or not the aggregate succeeded.
+            let _ = std::fs::remove_file(spill);
+            combined
         }
     }
+}
+
+fn spill_and_combine(
+    part: Build,
+    combine: Combine,
+    tables: &TableSources,
+    partitions: usize,
+    spill: &Path,
+) -> anyhow::Result<DataFrame> {
+    let collect = |lazy: LazyFrame| lazy.collect_with_engine(Engine::Streaming).map(|r| r.unwrap_single());
+    let mut writer: Option<BatchedWriter<File>> = None;
+    for k in 0..partitions {
+        let mut frame = collect(part(&tables.partition(k, partitions))?)?;
+        // The writer takes a frame's chunks as they are; a result can hold
+        // columns cut into different chunks.
+        frame.rechunk_mut();
+        let writer = match &mut writer {
+            Some(writer) => writer,
+            None => {
+                let file = File::create(spill).with_context(|| format!("cannot create {}", spill.display()))?;
+                let started = ParquetWriter::new(file)
+                    .with_compression(ParquetCompression::Zstd(None))
+                    .batched(frame.schema())?;
+                writer.insert(started)
+            }
+        };
+        writer.write_batch(&frame)?;
+    }
+    writer.context("no partition to combine")?.finish()?;
+    Ok(collect(combine(scan_file(spill.to_owned())?, tables)?).and_then(detached)?)
 }
 
 fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {

@@ -1,5 +1,7 @@
 //! Parquet output: contract rows -> polars columns -> row groups in a temporary
-//! file that becomes `<table>.parquet` only when it is complete.
+//! file that becomes `<table>.parquet` only when it is complete. A long table
+//! is written as short segment files joined into that one file
+//! ([`crate::stitch`]), so the writer's memory does not grow with the table.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -15,16 +17,18 @@ use polars::prelude::{
     PlSmallStr, PolarsResult, PrimitiveChunkedBuilder, Schema, Series, StringChunkedBuilder,
 };
 
+use crate::stitch::Stitcher;
+
 /// Rows buffered before they are written as one row group...
 const ROW_GROUP_ROWS: usize = 128 * 1024;
 /// ...or fewer, once their text and values reach this many bytes: 128k rows
 /// of `documents` hold whole articles, and memory must not grow with them.
-/// Ten tables buffer at once, so this is the pass's largest fixed cost; but
-/// the Parquet writer keeps about 3 KB per column chunk written until the file
-/// is closed, so smaller row groups make memory grow with the corpus (4 MiB:
-/// 270 MB more at a million articles than at 10k; 8 MiB halves that for 50 MB
-/// more at 10k).
+/// Ten tables buffer at once, so this is the pass's largest fixed cost.
 const ROW_GROUP_BYTES: usize = 8 << 20;
+/// Row groups per segment file: polars' writer keeps about 3 KB per column
+/// chunk until its file is closed, so a segment is closed after this many and
+/// appended to the table's file.
+const SEGMENT_ROW_GROUPS: usize = 16;
 
 /// File-level key-value metadata written into every table.
 #[derive(Clone, Debug)]
@@ -49,12 +53,16 @@ impl FileMetadata {
     }
 }
 
-/// Where one table is written: its final path, and the hidden temporary file
-/// next to it that becomes that path only when complete.
+/// Where one table is written: its final path, and the hidden temporary files
+/// next to it (the file that becomes that path only when complete, the segment
+/// being written, the page indexes and row group metadata of a stitched file).
 #[derive(Clone, Debug)]
 pub struct Destination {
     pub path: PathBuf,
     temp: PathBuf,
+    segment: PathBuf,
+    indexes: PathBuf,
+    row_groups: PathBuf,
 }
 
 impl Destination {
@@ -71,8 +79,14 @@ impl Destination {
 
     fn at(path: PathBuf) -> Self {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("table");
-        let temp = path.with_file_name(format!(".{name}.tmp"));
-        Self { path, temp }
+        let hidden = |suffix: &str| path.with_file_name(format!(".{name}{suffix}"));
+        Self {
+            temp: hidden(".tmp"),
+            segment: hidden(".segment.tmp"),
+            indexes: hidden(".indexes.tmp"),
+            row_groups: hidden(".row-groups.tmp"),
+            path,
+        }
     }
 
     /// Creates the folder and removes what a killed run left in it.
@@ -80,12 +94,15 @@ impl Destination {
         if let Some(folder) = self.path.parent() {
             std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
         }
-        match std::fs::remove_file(&self.temp) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(e).with_context(|| format!("cannot remove stale {}", self.temp.display()))
+        for stale in [&self.temp, &self.segment, &self.indexes, &self.row_groups] {
+            match std::fs::remove_file(stale) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove stale {}", stale.display()));
+                }
+                _ => {}
             }
-            _ => Ok(()),
         }
+        Ok(())
     }
 
     /// Moves the finished temporary file to its final name.
@@ -103,26 +120,51 @@ pub fn polars_schema(table: &TableSchema) -> Schema {
     table.columns.iter().map(|c| Field::new(c.name.into(), polars_type(c.column_type))).collect()
 }
 
+/// How rows are cut into row groups and row groups into segments; tests make
+/// them small to exercise the cuts.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    row_group_rows: usize,
+    segment_row_groups: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { row_group_rows: ROW_GROUP_ROWS, segment_row_groups: SEGMENT_ROW_GROUPS }
+    }
+}
+
 /// Streams rows of one table into row groups of a temporary Parquet file.
 pub struct TableWriter {
     table: &'static TableSchema,
     destination: Destination,
+    meta: FileMetadata,
     buffer: ColumnBuffers,
+    /// Writes the current segment file.
     writer: BatchedWriter<File>,
+    segment_row_groups: usize,
+    limits: Limits,
+    /// Set once the first segment is full; a table that fits in one segment
+    /// is that segment, renamed.
+    stitcher: Option<Stitcher>,
     rows: usize,
 }
 
 impl TableWriter {
     pub fn create(destination: Destination, table: &'static TableSchema, meta: &FileMetadata) -> anyhow::Result<Self> {
         destination.prepare()?;
-        let file =
-            File::create(&destination.temp).with_context(|| format!("cannot create {}", destination.temp.display()))?;
-        let writer = ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Zstd(None))
-            .with_key_value_metadata(Some(meta.key_values(table.name)))
-            .batched(&polars_schema(table))
-            .with_context(|| format!("cannot start Parquet table {}", table.name))?;
-        Ok(Self { table, destination, buffer: ColumnBuffers::new(table), writer, rows: 0 })
+        let writer = start_segment(&destination, table, meta)?;
+        Ok(Self {
+            table,
+            destination,
+            meta: meta.clone(),
+            buffer: ColumnBuffers::new(table),
+            writer,
+            segment_row_groups: 0,
+            limits: Limits::default(),
+            stitcher: None,
+            rows: 0,
+        })
     }
 
     pub fn push<R: Row>(&mut self, row: &R) -> anyhow::Result<()> {
@@ -130,7 +172,7 @@ impl TableWriter {
         self.buffer.next_row();
         row.visit(&mut self.buffer);
         self.rows += 1;
-        if self.buffer.len >= ROW_GROUP_ROWS || self.buffer.bytes >= ROW_GROUP_BYTES {
+        if self.buffer.len >= self.limits.row_group_rows || self.buffer.bytes >= ROW_GROUP_BYTES {
             self.flush()?;
         }
         Ok(())
@@ -146,17 +188,68 @@ impl TableWriter {
             return Ok(());
         }
         let frame = self.buffer.take_frame()?;
-        self.writer.write_batch(&frame).with_context(|| format!("cannot write a row group of {}", self.table.name))
+        self.writer.write_batch(&frame).with_context(|| format!("cannot write a row group of {}", self.table.name))?;
+        self.segment_row_groups += 1;
+        if self.segment_row_groups == self.limits.segment_row_groups {
+            self.next_segment()?;
+        }
+        Ok(())
+    }
+
+    /// Closes the current segment, appends it to the table's file and starts
+    /// the next one in its place.
+    fn next_segment(&mut self) -> anyhow::Result<()> {
+        self.writer.finish().with_context(|| format!("cannot finish a segment of {}", self.table.name))?;
+        let destination = &self.destination;
+        let stitcher = match &mut self.stitcher {
+            Some(stitcher) => stitcher,
+            None => self.stitcher.insert(Stitcher::create(
+                &destination.temp,
+                &destination.indexes,
+                &destination.row_groups,
+            )?),
+        };
+        stitcher.append(&destination.segment)?;
+        self.writer = start_segment(destination, self.table, &self.meta)?;
+        self.segment_row_groups = 0;
+        Ok(())
     }
 
     /// Writes the last row group and the footer, then renames the file into place.
     pub fn finish(mut self) -> anyhow::Result<usize> {
         self.flush()?;
-        self.writer.finish().with_context(|| format!("cannot finish Parquet table {}", self.table.name))?;
+        let name = self.table.name;
+        self.writer.finish().with_context(|| format!("cannot finish Parquet table {name}"))?;
         drop(self.writer);
-        self.destination.publish()?;
+        let destination = &self.destination;
+        match self.stitcher {
+            None => std::fs::rename(&destination.segment, &destination.temp).with_context(|| {
+                format!("cannot move {} to {}", destination.segment.display(), destination.temp.display())
+            })?,
+            Some(mut stitcher) => {
+                stitcher.append(&destination.segment)?;
+                std::fs::remove_file(&destination.segment)?;
+                stitcher.finish().with_context(|| format!("cannot finish Parquet table {name}"))?;
+            }
+        }
+        destination.publish()?;
         Ok(self.rows)
     }
+}
+
+/// Opens a new segment file of `table`.
+fn start_segment(
+    destination: &Destination,
+    table: &TableSchema,
+    meta: &FileMetadata,
+) -> anyhow::Result<BatchedWriter<File>> {
+    let file = File::create(&destination.segment)
+        .with_context(|| format!("cannot create {}", destination.segment.display()))?;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(meta.key_values(table.name)))
+        .batched(&polars_schema(table))
+        .with_context(|| format!("cannot start Parquet table {}", table.name))
 }
 
 /// Writes a whole frame (an aggregate) atomically, checking it against its schema.
@@ -355,9 +448,9 @@ mod tests {
         };
         writer.push(&event).unwrap();
         assert!(!destination.path.exists(), "no final file before finish");
-        assert!(destination.temp.exists());
+        assert!(destination.segment.exists(), "rows go to a hidden segment file first");
         assert_eq!(writer.finish().unwrap(), 1);
-        assert!(!destination.temp.exists());
+        assert!(!destination.temp.exists() && !destination.segment.exists());
         let frame = read(&destination.path);
         check_frame(&EVENTS, &frame).unwrap();
         assert_eq!(frame.column("date_start").unwrap().get(0).unwrap().to_string(), "2015-07-22");
@@ -372,6 +465,90 @@ mod tests {
         let frame = read(&dir.path().join("documents/shard=2/part.parquet"));
         assert_eq!(frame.height(), 0);
         check_frame(&DOCUMENTS, &frame).unwrap();
+    }
+
+    fn many_events() -> Vec<Event> {
+        (0..1000i64)
+            .map(|i| Event {
+                event_id: format!("d{i}:e0"),
+                doc_id: format!("d{i}"),
+                sentence: i,
+                event_type: "arrest".into(),
+                scope: "incident".into(),
+                date_start: (i % 2 == 0).then(|| EPOCH + chrono::Duration::days(i)),
+                date_end: None,
+                actors: (0..i % 3).map(|k| format!("group:g{k}")).collect(),
+                places: vec![],
+                amounts: vec![],
+                source: (i % 5 == 0).then(|| "InSight Crime".into()),
+                text: "x".repeat((i % 50) as usize),
+            })
+            .collect()
+    }
+
+    fn write_events(folder: &Path, limits: Limits) -> PathBuf {
+        let destination = Destination::single(folder, "events");
+        let mut writer = TableWriter::create(destination.clone(), &EVENTS, &meta()).unwrap();
+        writer.limits = limits;
+        for event in many_events() {
+            writer.push(&event).unwrap();
+        }
+        assert_eq!(writer.finish().unwrap(), 1000);
+        destination.path
+    }
+
+    #[test]
+    fn a_table_written_in_segments_is_one_file_with_every_row_and_valid_page_indexes() {
+        use polars_parquet_format::thrift::protocol::TCompactInputProtocol;
+        use polars_parquet_format::{ColumnIndex, OffsetIndex, PageHeader};
+
+        let dir = tempfile::tempdir().unwrap();
+        let segmented =
+            write_events(&dir.path().join("segmented"), Limits { row_group_rows: 7, segment_row_groups: 3 });
+        let whole =
+            write_events(&dir.path().join("whole"), Limits { row_group_rows: 7, segment_row_groups: usize::MAX });
+        assert!(read(&segmented).equals_missing(&read(&whole)), "stitched rows differ from one writer's");
+        let left: Vec<_> =
+            std::fs::read_dir(dir.path().join("segmented")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["events.parquet"], "segment or index files left behind");
+
+        let (footer, _) = crate::stitch::read_footer(&mut File::open(&segmented).unwrap()).unwrap();
+        let (one_writer, _) = crate::stitch::read_footer(&mut File::open(&whole).unwrap()).unwrap();
+        assert_eq!(footer.row_groups.len(), 143, "1000 rows in groups of 7");
+        assert_eq!(footer.num_rows, 1000);
+        assert_eq!(footer.key_value_metadata, one_writer.key_value_metadata);
+        assert_eq!(footer.schema, one_writer.schema);
+        let bytes = std::fs::read(&segmented).unwrap();
+        let decode_at = |offset: i64| {
+            let mut rest = &bytes[offset as usize..];
+            let before = rest.len();
+            let header =
+                PageHeader::read_from_in_protocol(&mut TCompactInputProtocol::new(&mut rest, 1 << 20)).unwrap();
+            (header, (before - rest.len()) as i32)
+        };
+        for (ordinal, group) in footer.row_groups.iter().enumerate() {
+            assert_eq!(group.ordinal, Some(ordinal as i16));
+            for column in &group.columns {
+                let meta = column.meta_data.as_ref().unwrap();
+                let (offset, length) = (column.offset_index_offset.unwrap(), column.offset_index_length.unwrap());
+                let mut region = &bytes[offset as usize..(offset + length as i64) as usize];
+                let index =
+                    OffsetIndex::read_from_in_protocol(&mut TCompactInputProtocol::new(&mut region, 1 << 20)).unwrap();
+                let first_data_page = index.page_locations[0].offset;
+                assert_eq!(first_data_page, meta.data_page_offset);
+                for page in &index.page_locations {
+                    let (header, header_len) = decode_at(page.offset);
+                    assert_eq!(header.compressed_page_size + header_len, page.compressed_page_size);
+                }
+                if let Some(dictionary) = meta.dictionary_page_offset {
+                    decode_at(dictionary);
+                }
+                if let (Some(offset), Some(length)) = (column.column_index_offset, column.column_index_length) {
+                    let mut region = &bytes[offset as usize..(offset + length as i64) as usize];
+                    ColumnIndex::read_from_in_protocol(&mut TCompactInputProtocol::new(&mut region, 1 << 20)).unwrap();
+                }
+            }
+        }
     }
 
     #[test]

@@ -109,10 +109,12 @@ fn partitioned_aggregates_equal_the_whole_corpus_at_once() {
     let out = tempfile::tempdir().unwrap();
     run_into(input.path(), out.path(), 2);
     let tables = crimefacts_aggregate::TableSources::new(out.path());
+    let spill = out.path().join(".spill.tmp");
     for aggregate in crimefacts_aggregate::aggregates() {
-        let whole = crimefacts_pipeline::runner::compute(&aggregate, &tables, 1).unwrap();
+        let whole = crimefacts_pipeline::runner::compute(&aggregate, &tables, 1, &spill).unwrap();
         for partitions in [2, 5, 16] {
-            let parts = crimefacts_pipeline::runner::compute(&aggregate, &tables, partitions).unwrap();
+            let parts = crimefacts_pipeline::runner::compute(&aggregate, &tables, partitions, &spill).unwrap();
+            assert!(!spill.exists(), "the partial results' spill file is removed");
             assert_eq!(
                 render::frame(&parts),
                 render::frame(&whole),
@@ -165,10 +167,11 @@ fn aggregates_read_through_the_document_index_equal_the_whole_corpus_at_once() {
     let half = indexed.partition(0, 2).scan(&crimefacts_model::MENTIONS).unwrap().collect().unwrap().height();
     assert_eq!(half as u64, exact.rows["mentions"][exact.documents / 2]);
     let filtered = crimefacts_aggregate::TableSources::new(out.path());
+    let spill = out.path().join(".spill.tmp");
     for aggregate in crimefacts_aggregate::aggregates() {
-        let whole = render::frame(&crimefacts_pipeline::runner::compute(&aggregate, &filtered, 1).unwrap());
+        let whole = render::frame(&crimefacts_pipeline::runner::compute(&aggregate, &filtered, 1, &spill).unwrap());
         for partitions in [2, 5, 16] {
-            let sliced = crimefacts_pipeline::runner::compute(&aggregate, &indexed, partitions).unwrap();
+            let sliced = crimefacts_pipeline::runner::compute(&aggregate, &indexed, partitions, &spill).unwrap();
             assert_eq!(render::frame(&sliced), whole, "{} in {partitions} slices", aggregate.schema.name);
         }
     }
