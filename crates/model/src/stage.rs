@@ -51,6 +51,9 @@ pub trait DocumentStage: Send + Sync {
 
     /// Corpus pass, sequential part: folds one summary into the stage's state.
     fn absorb(&mut self, _doc: &DocRows, _summary: CorpusSummary) {}
+
+    /// The corpus pass has ended: drop what only it needed, before `process`.
+    fn corpus_pass_done(&mut self) {}
 }
 
 /// Why a stage gave up on one document.

@@ -137,6 +137,13 @@ impl DocumentStage for Normalize {
         }
     }
 
+    fn corpus_pass_done(&mut self) {
+        // The originals' index only finds copies; what the main pass needs of
+        // it is in `duplicate_of` (at a million articles the index is a window
+        // of 50,000 originals and their band keys, about 40 MB).
+        self.duplicates = DuplicateIndex::default();
+    }
+
     fn process(&self, doc: &mut DocRows) -> Result<(), StageError> {
         let lines = split_lines(&doc.raw_text);
         let features: Vec<LineFeatures> = lines.iter().map(|l| LineFeatures::of(&l.text, None)).collect();

@@ -510,22 +510,25 @@ pub fn corpus_pass(
         while let Some(batch) = next_batch() {
             learn_from(batch);
         }
-        return;
-    }
-    // As in the main pass, a reader thread reads the next batch meanwhile.
-    let (read_ahead, read) = std::sync::mpsc::sync_channel(1);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            while let Some(batch) = next_batch() {
-                if read_ahead.send(batch).is_err() {
-                    break;
+    } else {
+        // As in the main pass, a reader thread reads the next batch meanwhile.
+        let (read_ahead, read) = std::sync::mpsc::sync_channel(1);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                while let Some(batch) = next_batch() {
+                    if read_ahead.send(batch).is_err() {
+                        break;
+                    }
                 }
+            });
+            for batch in read {
+                learn_from(batch);
             }
         });
-        for batch in read {
-            learn_from(batch);
-        }
-    });
+    }
+    for &i in &learning {
+        stages[i].corpus_pass_done();
+    }
 }
 
 /// CPU time per phase, added from many threads.
