@@ -63,6 +63,13 @@ pub(crate) fn find_attributions(doc: &DocRows, view: &TextView<'_>, mentions: &[
     rows
 }
 
+/// Compiles this module's patterns now, so that the first document does not
+/// wait for them (see `Extract::new`).
+pub(crate) fn warm_up() {
+    LazyLock::force(&CUE_BEFORE);
+    LazyLock::force(&CUE_AFTER);
+}
+
 #[cfg(test)]
 mod tests {
     fn attributions(sentences: &[&str]) -> Vec<(Option<String>, Option<String>, String)> {

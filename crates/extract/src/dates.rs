@@ -238,6 +238,12 @@ pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<FoundDate> {
     found
 }
 
+/// Compiles this module's patterns now, so that the first document does not
+/// wait for them (see `Extract::new`).
+pub(crate) fn warm_up() {
+    LazyLock::force(&PATTERNS);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

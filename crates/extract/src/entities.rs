@@ -715,6 +715,17 @@ fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
     kept.extend(found);
 }
 
+/// Compiles this module's patterns now, so that the first document does not
+/// wait for them (see `Extract::new`).
+pub(crate) fn warm_up() {
+    LazyLock::force(&ACRONYM_AFTER);
+    LazyLock::force(&ACRONYM_BEFORE);
+    LazyLock::force(&GROUP_PHRASE);
+    LazyLock::force(&ORGANIZATION_PHRASE);
+    LazyLock::force(&MEDIA_AFTER_CUE);
+    LazyLock::force(&MEDIA_BEFORE_CUE);
+}
+
 #[cfg(test)]
 mod tests {
     use crimefacts_model::Document;

@@ -265,6 +265,18 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
     flows
 }
 
+/// Compiles this module's patterns now, so that the first document does not
+/// wait for them (see `Extract::new`).
+pub(crate) fn warm_up() {
+    LazyLock::force(&ORIGIN_BEFORE);
+    LazyLock::force(&DESTINATION_BEFORE);
+    LazyLock::force(&DESTINATION_AFTER);
+    LazyLock::force(&EXPLICIT_DESTINATION);
+    LazyLock::force(&PRODUCED_AFTER);
+    LazyLock::force(&LIST_JOIN);
+    LazyLock::force(&ANAPHORIC_ORIGIN);
+}
+
 #[cfg(test)]
 mod tests {
     fn flows(sentences: &[&str]) -> Vec<(String, String, Option<String>, Option<f64>)> {

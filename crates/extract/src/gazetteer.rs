@@ -4,8 +4,6 @@
 //! only where a capitalized word starts, so matching costs a few lookups per
 //! capitalized word whatever the number of names.
 
-use std::collections::HashMap;
-
 use rustc_hash::FxHashMap;
 
 const PLACES_TSV: &str = include_str!("../data/places.tsv");
@@ -41,7 +39,7 @@ pub struct Gazetteer {
     pub entries: Vec<Entry>,
     /// First-level division (department, state) of each GeoNames place, by id;
     /// a division is its own.
-    admin1_names: HashMap<String, String>,
+    admin1_names: FxHashMap<String, String>,
     surfaces: Vec<Surface>,
     index: NameIndex,
 }
@@ -118,8 +116,8 @@ fn non_empty(s: &str) -> Option<String> {
 impl Gazetteer {
     pub fn load() -> Result<Self, String> {
         let mut entries: Vec<Entry> = Vec::new();
-        let mut by_text: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut admin1_names: HashMap<String, String> = HashMap::new();
+        let mut by_text: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut admin1_names: FxHashMap<String, String> = FxHashMap::default();
         let mut add = |entries: &mut Vec<Entry>, entry: Entry, names: Vec<String>| {
             let index = entries.len() as u32;
             entries.push(entry);

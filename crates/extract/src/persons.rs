@@ -418,6 +418,17 @@ fn trim_name(text: &str, start: usize, end: usize) -> Option<(usize, usize, Stri
     Some((start + first_offset, start + offset + last.len(), name))
 }
 
+/// Compiles this module's patterns now, so that the first document does not
+/// wait for them (see `Extract::new`).
+pub(crate) fn warm_up() {
+    LazyLock::force(&TITLED);
+    LazyLock::force(&SPEAKER_AFTER);
+    LazyLock::force(&SPEAKER_BEFORE);
+    LazyLock::force(&NICKNAMED);
+    LazyLock::force(&ALIAS);
+    LazyLock::force(&NAME_RE);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

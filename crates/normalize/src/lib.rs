@@ -366,11 +366,14 @@ mod tests {
         );
     }
 
+    /// As the runner does it: summaries absorbed in order, then the end of the
+    /// pass, which drops the index of originals (copies must still be known).
     fn corpus_pass(stage: &mut Normalize, docs: &[DocRows]) {
         for d in docs {
             let summary = stage.summarize(d);
             stage.absorb(d, summary);
         }
+        stage.corpus_pass_done();
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crimefacts_model::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use polars::io::parquet::write::BatchedWriter;
-use polars::prelude::{DataFrame, Engine, LazyFrame, ParquetCompression, ParquetWriter};
+use polars::prelude::{DataFrame, Engine, LazyFrame, ParquetCompression, ParquetWriter, PolarsResult};
 use rayon::prelude::*;
 
 use crate::config::PipelineConfig;
@@ -250,7 +250,9 @@ impl Writers {
 pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let config = &options.config;
     let started = Instant::now();
-    let mut stages = build_stages(&config.stages, &config.options.stage_options())?;
+    // The pool first: a stage may load its data on several of its workers.
+    let pool = thread_pool(options.threads)?;
+    let mut stages = pool.install(|| build_stages(&config.stages, &config.options.stage_options()))?;
     let aggregates = select_aggregates(&config.aggregates)?;
     let output = PathBuf::from(&config.output);
     std::fs::create_dir_all(&output)
@@ -263,7 +265,6 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
 
     let (files, mut discovery_rejects) = discover(&config.input)?;
     tracing::info!(files = files.len(), unsupported = discovery_rejects.len(), input = %config.input, "discovered input");
-    let pool = thread_pool(options.threads)?;
 
     let clock = PhaseClock::new(&stages);
     if stages.iter().any(|s| s.needs_corpus_pass()) {
@@ -423,9 +424,8 @@ pub fn compute(
     partitions: usize,
     spill: &Path,
 ) -> anyhow::Result<DataFrame> {
-    let collect = |lazy: LazyFrame| lazy.collect_with_engine(Engine::Streaming).map(|r| r.unwrap_single());
     match aggregate.plan {
-        Plan::Whole(build) => Ok(collect(build(tables)?)?),
+        Plan::Whole(build) => Ok(collect_streaming(build(tables)?)?),
         Plan::Partitioned { part, combine } => {
             let combined = spill_and_combine(part, combine, tables, partitions.max(1), spill);
             // The spill is scratch whether or not the aggregate succeeded.
@@ -442,10 +442,9 @@ fn spill_and_combine(
     partitions: usize,
     spill: &Path,
 ) -> anyhow::Result<DataFrame> {
-    let collect = |lazy: LazyFrame| lazy.collect_with_engine(Engine::Streaming).map(|r| r.unwrap_single());
     let mut writer: Option<BatchedWriter<File>> = None;
     for k in 0..partitions {
-        let mut frame = collect(part(&tables.partition(k, partitions))?)?;
+        let mut frame = collect_streaming(part(&tables.partition(k, partitions))?)?;
         // The writer takes a frame's chunks as they are; a result can hold
         // columns cut into different chunks.
         frame.rechunk_mut();
@@ -462,7 +461,11 @@ fn spill_and_combine(
         writer.write_batch(&frame)?;
     }
     writer.context("no partition to combine")?.finish()?;
-    Ok(collect(combine(scan_file(spill.to_owned())?, tables)?).and_then(detached)?)
+    Ok(collect_streaming(combine(scan_file(spill.to_owned())?, tables)?).and_then(detached)?)
+}
+
+fn collect_streaming(lazy: LazyFrame) -> PolarsResult<DataFrame> {
+    lazy.collect_with_engine(Engine::Streaming).map(|r| r.unwrap_single())
 }
 
 fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
