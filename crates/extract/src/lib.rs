@@ -1,7 +1,7 @@
-//! Extract owns the fact rows of one document: `mentions` (today: countries from a
-//! committed ISO 3166-1 gazetteer with English, Spanish and Portuguese names and
-//! demonyms) and `amounts` (drug masses, money, areas and percentages with values
-//! normalized to kg, USD, ha and %).
+//! Extract owns the fact rows of one document: `mentions` (countries, places with
+//! GeoNames ids, criminal groups, agencies, media and people), `amounts` (drug
+//! masses, money, counts, areas and percentages normalized to kg, USD, ha and %),
+//! `dates`, `events`, `flows` and `attributions`.
 //!
 //! It reads only the normalized body and sentences that `normalize` wrote, and
 //! depends on `model` only. Its data files are compiled into the binary
