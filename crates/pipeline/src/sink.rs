@@ -486,15 +486,17 @@ mod tests {
             .collect()
     }
 
-    fn write_events(folder: &Path, limits: Limits) -> PathBuf {
+    /// The written file, and whether it was stitched from segments.
+    fn write_events(folder: &Path, limits: Limits) -> (PathBuf, bool) {
         let destination = Destination::single(folder, "events");
         let mut writer = TableWriter::create(destination.clone(), &EVENTS, &meta()).unwrap();
         writer.limits = limits;
         for event in many_events() {
             writer.push(&event).unwrap();
         }
+        let stitched = writer.stitcher.is_some();
         assert_eq!(writer.finish().unwrap(), 1000);
-        destination.path
+        (destination.path, stitched)
     }
 
     #[test]
@@ -503,10 +505,11 @@ mod tests {
         use polars_parquet_format::{ColumnIndex, OffsetIndex, PageHeader};
 
         let dir = tempfile::tempdir().unwrap();
-        let segmented =
+        let (segmented, stitched) =
             write_events(&dir.path().join("segmented"), Limits { row_group_rows: 7, segment_row_groups: 3 });
-        let whole =
+        let (whole, one_segment_stitched) =
             write_events(&dir.path().join("whole"), Limits { row_group_rows: 7, segment_row_groups: usize::MAX });
+        assert!(stitched && !one_segment_stitched, "only the segmented table goes through the stitcher");
         assert!(read(&segmented).equals_missing(&read(&whole)), "stitched rows differ from one writer's");
         let left: Vec<_> =
             std::fs::read_dir(dir.path().join("segmented")).unwrap().map(|e| e.unwrap().file_name()).collect();
