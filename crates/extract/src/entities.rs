@@ -187,13 +187,13 @@ impl EntityFinder {
             if let [only] = hit.entries {
                 let e = self.gazetteer.entry(*only);
                 if !e.ambiguous && e.entity_type != "location" {
-                    certain_ids.insert(e.id.as_str());
+                    certain_ids.insert(e.id);
                 }
             }
             for &i in hit.entries {
                 let e = self.gazetteer.entry(i);
                 if e.entity_type != "location" {
-                    names_of.entry(e.id.as_str()).or_default().insert(&text[hit.start..hit.end]);
+                    names_of.entry(e.id).or_default().insert(&text[hit.start..hit.end]);
                 }
             }
         }
@@ -280,8 +280,8 @@ impl EntityFinder {
         } else {
             // Ambiguous: the one whose other names the document uses, else the
             // one from the country the document names most.
-            let mentions_of = |e: &Entry| e.country.as_ref().and_then(|c| country_counts.get(c)).copied().unwrap_or(0);
-            if let Some(named) = orgs.iter().find(|e| certain_ids.contains(e.id.as_str())) {
+            let mentions_of = |e: &Entry| e.country.and_then(|c| country_counts.get(c)).copied().unwrap_or(0);
+            if let Some(named) = orgs.iter().find(|e| certain_ids.contains(e.id)) {
                 **named
             } else {
                 let best = orgs.iter().map(|e| mentions_of(e)).max().unwrap_or(0);
@@ -296,9 +296,9 @@ impl EntityFinder {
             start,
             end,
             entity_type: chosen.entity_type,
-            entity_id: chosen.id.clone(),
-            canonical: chosen.canonical.clone(),
-            country: chosen.country.clone(),
+            entity_id: chosen.id.to_string(),
+            canonical: chosen.canonical.to_string(),
+            country: chosen.country.map(str::to_string),
             lat: None,
             lon: None,
             method: "gazetteer",
@@ -339,14 +339,14 @@ impl EntityFinder {
             .iter()
             .filter(|e| e.entity_type == "location")
             .filter_map(|e| {
-                let in_doc = e.country.as_ref().is_some_and(|c| doc_countries.contains(c));
+                let in_doc = e.country.is_some_and(|c| doc_countries.contains(c));
                 let big = e.population >= 1_000_000;
                 if !(e.region || in_doc || big) {
                     return None;
                 }
                 // A one-word town, or a place found by a short alternative name,
                 // needs a locative cue: "Since" is also a Colombian town.
-                let alternative = !without_accents(found).eq_ignore_ascii_case(&without_accents(&e.canonical));
+                let alternative = !without_accents(found).eq_ignore_ascii_case(&without_accents(e.canonical));
                 if one_word
                     && !e.region
                     && ((!e.admin1 && e.population < 100_000) || alternative)
@@ -368,9 +368,9 @@ impl EntityFinder {
             start,
             end,
             entity_type: "location",
-            entity_id: e.id.clone(),
-            canonical: e.canonical.clone(),
-            country: e.country.clone(),
+            entity_id: e.id.to_string(),
+            canonical: e.canonical.to_string(),
+            country: e.country.map(str::to_string),
             lat: e.lat,
             lon: e.lon,
             method: "gazetteer",

@@ -4,6 +4,8 @@
 //! only where a capitalized word starts, so matching costs a few lookups per
 //! capitalized word whatever the number of names.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 const PLACES_TSV: &str = include_str!("../data/places.tsv");
@@ -13,10 +15,10 @@ const ORGANIZATIONS_TSV: &str = include_str!("../data/organizations.tsv");
 /// One entry of the gazetteer.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub id: String,
+    pub id: &'static str,
     pub entity_type: &'static str,
-    pub canonical: String,
-    pub country: Option<String>,
+    pub canonical: &'static str,
+    pub country: Option<&'static str>,
     pub admin1: bool,
     pub region: bool,
     pub lat: Option<f64>,
@@ -31,7 +33,7 @@ pub struct Entry {
 
 /// A surface form and the entries it may name.
 struct Surface {
-    text: String,
+    text: Cow<'static, str>,
     entries: Vec<u32>,
 }
 
@@ -39,7 +41,7 @@ pub struct Gazetteer {
     pub entries: Vec<Entry>,
     /// First-level division (department, state) of each GeoNames place, by id;
     /// a division is its own.
-    admin1_names: FxHashMap<String, String>,
+    admin1_names: FxHashMap<&'static str, &'static str>,
     surfaces: Vec<Surface>,
     index: NameIndex,
 }
@@ -76,23 +78,24 @@ pub(crate) fn without_accents(name: &str) -> String {
         .collect()
 }
 
-fn with_accentless(names: Vec<String>) -> Vec<String> {
+/// The names, then those of them written without accents where that differs.
+fn with_accentless(names: Vec<Cow<'static, str>>) -> Vec<Cow<'static, str>> {
     let mut out = names.clone();
     for name in names {
         let plain = without_accents(&name);
-        if plain != name && !out.contains(&plain) {
-            out.push(plain);
+        if plain != name && !out.iter().any(|n| *n == plain) {
+            out.push(Cow::Owned(plain));
         }
     }
     out
 }
 
 /// A place with its point; kind-specific fields are set by the caller.
-fn location(id: &str, name: &str, country: &str, lat: &str, lon: &str) -> Entry {
+fn location(id: &'static str, name: &'static str, country: &'static str, lat: &str, lon: &str) -> Entry {
     Entry {
-        id: id.to_string(),
+        id,
         entity_type: "location",
-        canonical: name.to_string(),
+        canonical: name,
         country: non_empty(country),
         admin1: false,
         region: false,
@@ -105,20 +108,23 @@ fn location(id: &str, name: &str, country: &str, lat: &str, lon: &str) -> Entry 
 }
 
 /// A name and its `|`-separated alternatives.
-fn names_of(name: &str, alts: &str) -> Vec<String> {
-    std::iter::once(name.to_string()).chain(alts.split('|').filter_map(non_empty)).collect()
+fn names_of(name: &'static str, alts: &'static str) -> Vec<Cow<'static, str>> {
+    std::iter::once(name).chain(alts.split('|').filter_map(non_empty)).map(Cow::Borrowed).collect()
 }
 
-fn non_empty(s: &str) -> Option<String> {
-    (!s.trim().is_empty()).then(|| s.trim().to_string())
+fn non_empty(s: &'static str) -> Option<&'static str> {
+    (!s.trim().is_empty()).then(|| s.trim())
 }
 
 impl Gazetteer {
     pub fn load() -> Result<Self, String> {
-        let mut entries: Vec<Entry> = Vec::new();
-        let mut by_text: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        let mut admin1_names: FxHashMap<String, String> = FxHashMap::default();
-        let mut add = |entries: &mut Vec<Entry>, entry: Entry, names: Vec<String>| {
+        // Sized for the committed files: growing these maps was a tenth of start-up.
+        let mut entries: Vec<Entry> = Vec::with_capacity(PLACES_TSV.len() / 64);
+        let mut by_text: FxHashMap<Cow<'static, str>, Vec<u32>> =
+            FxHashMap::with_capacity_and_hasher(PLACES_TSV.len() / 32, Default::default());
+        let mut admin1_names: FxHashMap<&'static str, &'static str> =
+            FxHashMap::with_capacity_and_hasher(PLACES_TSV.len() / 64, Default::default());
+        let mut add = |entries: &mut Vec<Entry>, entry: Entry, names: Vec<Cow<'static, str>>| {
             let index = entries.len() as u32;
             entries.push(entry);
             for name in names {
@@ -138,7 +144,7 @@ impl Gazetteer {
             };
             let division = if kind == "admin1" { name } else { admin1 };
             if !division.is_empty() {
-                admin1_names.insert(id.to_string(), division.to_string());
+                admin1_names.insert(id, division);
             }
             let entry = Entry {
                 admin1: kind == "admin1",
@@ -169,24 +175,26 @@ impl Gazetteer {
                 "media" => "media",
                 _ => "organization",
             };
-            let mut names: Vec<String> = aliases.split('|').filter_map(non_empty).collect();
+            let mut names: Vec<Cow<'static, str>> =
+                aliases.split('|').filter_map(non_empty).map(Cow::Borrowed).collect();
             if !names.iter().any(|a| a == canonical) && canonical.split_whitespace().count() > 1 {
-                names.push(canonical.to_string());
+                names.push(Cow::Borrowed(canonical));
             }
             // "Los Mendoza" is also "the Mendozas" and "the Mendoza family".
             if entity_type == "criminal_group" {
-                let extra: Vec<String> = names
+                let extra: Vec<Cow<'static, str>> = names
                     .iter()
                     .filter_map(|a| a.strip_prefix("Los "))
                     .filter(|rest| !rest.contains(' ') && !rest.ends_with('s'))
                     .flat_map(|rest| [format!("{rest}s"), format!("{rest} family"), format!("{rest} clan")])
+                    .map(Cow::Owned)
                     .collect();
                 names.extend(extra);
             }
             let entry = Entry {
-                id: id.to_string(),
+                id,
                 entity_type,
-                canonical: canonical.to_string(),
+                canonical,
                 country: non_empty(country),
                 admin1: false,
                 region: false,
@@ -200,14 +208,16 @@ impl Gazetteer {
         }
 
         let mut surfaces: Vec<Surface> = by_text.into_iter().map(|(text, entries)| Surface { text, entries }).collect();
-        surfaces.sort_by(|a, b| a.text.cmp(&b.text));
-        let index = NameIndex::new(surfaces.iter().map(|s| s.text.as_str()));
+        // Surface numbers in text order, whatever the map's order: which of two
+        // surfaces that differ only in case is tried first must not change.
+        surfaces.sort_unstable_by(|a, b| a.text.cmp(&b.text));
+        let index = NameIndex::new(surfaces.iter().map(|s| &*s.text));
         Ok(Self { entries, admin1_names, surfaces, index })
     }
 
     /// The first-level division a place lies in (itself for a division).
     pub fn admin1_of(&self, id: &str) -> Option<&str> {
-        self.admin1_names.get(id).map(String::as_str)
+        self.admin1_names.get(id).copied()
     }
 
     /// Whole-word matches whose case fits: proper names start with a capital;
@@ -219,7 +229,7 @@ impl Gazetteer {
             found == surface.text || surface.entries.iter().any(|&e| !self.entries[e as usize].case_sensitive)
         };
         self.index
-            .find(text, fits)
+            .find(text, |surface| &self.surfaces[surface as usize].text, fits)
             .into_iter()
             .map(|(start, end, surface)| {
                 let surface = &self.surfaces[surface as usize];
@@ -233,13 +243,16 @@ impl Gazetteer {
     }
 }
 
-/// Surfaces by their ASCII-lowercased bytes (the case rule of the old automaton:
-/// ASCII letters fold, other characters must match exactly).
+/// Surfaces by a hash of their ASCII-lowercased bytes (the case rule of the old
+/// automaton: ASCII letters fold, other characters must match exactly). Keys
+/// are hashes, not folded copies, so that neither loading nor matching
+/// allocates a key; a hit is confirmed by comparing the text.
 struct NameIndex {
-    surfaces_by_key: FxHashMap<Box<[u8]>, Vec<u32>>,
+    surfaces_by_key: FxHashMap<u64, Vec<u32>>,
     /// The longest surface (bytes) starting with each first word: most
-    /// capitalized words start no name, and one lookup says so.
-    longest_by_first_word: FxHashMap<Box<[u8]>, usize>,
+    /// capitalized words start no name, and one lookup says so. A collision
+    /// of two first words only widens the window searched.
+    longest_by_first_word: FxHashMap<u64, usize>,
 }
 
 /// The end of the word that starts at `start`: the first character that is
@@ -248,18 +261,24 @@ fn word_end(text: &str, start: usize) -> usize {
     text[start..].char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(text.len(), |(i, _)| start + i)
 }
 
-fn folded(text: &str) -> Box<[u8]> {
-    text.as_bytes().to_ascii_lowercase().into_boxed_slice()
+/// A hash of `bytes` as if ASCII-lowercased.
+fn folded_key(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3))
 }
 
 impl NameIndex {
     fn new<'a>(surfaces: impl Iterator<Item = &'a str>) -> Self {
-        let mut surfaces_by_key: FxHashMap<Box<[u8]>, Vec<u32>> = FxHashMap::default();
-        let mut longest_by_first_word: FxHashMap<Box<[u8]>, usize> = FxHashMap::default();
+        let (low, _) = surfaces.size_hint();
+        let mut surfaces_by_key: FxHashMap<u64, Vec<u32>> =
+            FxHashMap::with_capacity_and_hasher(low, Default::default());
+        let mut longest_by_first_word: FxHashMap<u64, usize> =
+            FxHashMap::with_capacity_and_hasher(low / 2, Default::default());
         for (index, surface) in surfaces.enumerate() {
-            surfaces_by_key.entry(folded(surface)).or_default().push(index as u32);
+            surfaces_by_key.entry(folded_key(surface.as_bytes())).or_default().push(index as u32);
             let first_word = &surface[..word_end(surface, 0)];
-            let longest = longest_by_first_word.entry(folded(first_word)).or_default();
+            let longest = longest_by_first_word.entry(folded_key(first_word.as_bytes())).or_default();
             *longest = (*longest).max(surface.len());
         }
         Self { surfaces_by_key, longest_by_first_word }
@@ -267,9 +286,14 @@ impl NameIndex {
 
     /// Non-overlapping `(start, end, surface)` matches that start a capitalized
     /// word and end a word, the longest one `fits` accepts at each start.
-    fn find(&self, text: &str, fits: impl Fn(u32, &str) -> bool) -> Vec<(usize, usize, u32)> {
+    /// `surface_text` gives a surface's text by number.
+    fn find<'s>(
+        &self,
+        text: &str,
+        surface_text: impl Fn(u32) -> &'s str,
+        fits: impl Fn(u32, &str) -> bool,
+    ) -> Vec<(usize, usize, u32)> {
         let mut out = Vec::new();
-        let mut folded_window = Vec::new();
         let mut at = 0;
         let mut previous_is_alphanumeric = false;
         while let Some(c) = text[at..].chars().next() {
@@ -283,19 +307,21 @@ impl NameIndex {
             let first_end = word_end(text, start);
             // Whatever happens, the next name starts after this word or name.
             at = first_end;
-            let Some(&longest) = self.longest_by_first_word.get(&*folded(&text[start..first_end])) else {
+            let Some(&longest) = self.longest_by_first_word.get(&folded_key(&text.as_bytes()[start..first_end])) else {
                 continue;
             };
             let window_end = (start + longest).min(text.len());
-            folded_window.clear();
-            folded_window.extend(text.as_bytes()[start..window_end].iter().map(u8::to_ascii_lowercase));
             let found = (first_end..=window_end).rev().find_map(|end| {
                 let ends_word = text.is_char_boundary(end) && !text[end..].starts_with(char::is_alphanumeric);
                 if !ends_word {
                     return None;
                 }
-                let surfaces = self.surfaces_by_key.get(&folded_window[..end - start])?;
-                surfaces.iter().find(|&&s| fits(s, &text[start..end])).map(|&s| (end, s))
+                let found = &text[start..end];
+                let surfaces = self.surfaces_by_key.get(&folded_key(found.as_bytes()))?;
+                surfaces
+                    .iter()
+                    .find(|&&s| surface_text(s).as_bytes().eq_ignore_ascii_case(found.as_bytes()) && fits(s, found))
+                    .map(|&s| (end, s))
             });
             if let Some((end, surface)) = found {
                 out.push((start, end, surface));

@@ -114,6 +114,7 @@ struct BatchSink<'a> {
     writers: Writers,
     tally: Tally,
     clock: &'a PhaseClock,
+    pool: &'a rayon::ThreadPool,
 }
 
 impl BatchSink<'_> {
@@ -140,9 +141,7 @@ impl BatchSink<'_> {
 
     /// Closes every table (each appears under its final name only now).
     fn finish(mut self) -> anyhow::Result<Tally> {
-        let finishing = Instant::now();
-        self.tally.index = self.writers.finish(&mut self.tally.rows)?;
-        self.clock.add(self.clock.write, finishing);
+        self.tally.index = self.writers.finish(&mut self.tally.rows, self.pool, self.clock)?;
         Ok(self.tally)
     }
 }
@@ -218,11 +217,18 @@ impl Writers {
         Ok(())
     }
 
-    /// Closes every table; returns where each document's rows begin.
-    fn finish(self, rows: &mut BTreeMap<&'static str, usize>) -> anyhow::Result<DocumentIndex> {
+    /// Closes every table; returns where each document's rows begin. The
+    /// tables' last row groups are encoded on the pool's workers at once: this
+    /// is the pass's tail, when nothing else is left to run.
+    fn finish(
+        self,
+        rows: &mut BTreeMap<&'static str, usize>,
+        pool: &rayon::ThreadPool,
+        clock: &PhaseClock,
+    ) -> anyhow::Result<DocumentIndex> {
         let rows_at_end = self.document_rows();
         let index = self.index.finish(rows_at_end);
-        for (table, writer) in [
+        let tables = vec![
             (&DOCUMENTS, self.documents),
             (&SENTENCES, self.sentences),
             (&MENTIONS, self.mentions),
@@ -233,9 +239,17 @@ impl Writers {
             (&BOILERPLATE, self.boilerplate),
             (&DATES, self.dates),
             (&ATTRIBUTIONS, self.attributions),
-        ] {
-            rows.insert(table.name, writer.finish()?);
-        }
+        ];
+        let finished: Vec<(&'static str, usize)> = pool.install(|| {
+            let finish = |(table, writer): (&TableSchema, TableWriter)| {
+                let finishing = Instant::now();
+                let written = writer.finish()?;
+                clock.add(clock.write, finishing);
+                Ok((table.name, written))
+            };
+            tables.into_par_iter().map(finish).collect::<anyhow::Result<_>>()
+        })?;
+        rows.extend(finished);
         Ok(index)
     }
 }
@@ -290,7 +304,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let mut units = UnitReader::with_limits(files, config.limits.read_limits());
     let budget = Duration::from_millis(config.limits.document_time_budget_ms);
 
-    let mut sink = BatchSink { writers, tally: Tally::default(), clock: &clock };
+    let mut sink = BatchSink { writers, tally: Tally::default(), clock: &clock, pool: &pool };
     for reject in &discovery_rejects {
         sink.reject(reject)?;
     }
@@ -401,15 +415,24 @@ fn write_aggregates(
     };
     let partitions = tables.partitions()?;
     tracing::info!(partitions, indexed = tables.is_indexed(), "aggregating");
-    for aggregate in aggregates {
+    let write_one = |aggregate: &Aggregate| -> anyhow::Result<(&'static str, usize)> {
         let name = aggregate.schema.name;
-        let mut frame = pool
-            .install(|| compute(&aggregate, &tables, partitions, &dir.join(format!(".{name}.parts.tmp"))))
+        let mut frame = compute(aggregate, &tables, partitions, &dir.join(format!(".{name}.parts.tmp")))
             .with_context(|| format!("cannot compute aggregate {name}"))?;
         let written = write_frame(&Destination::single(dir, name), aggregate.schema, &mut frame, meta)?;
         tracing::info!(table = name, rows = written, partitions, "aggregate written");
-        rows.insert(name, written);
-    }
+        Ok((name, written))
+    };
+    // A corpus of one partition gives small aggregates whose time is mostly
+    // fixed cost (opening tables, planning, writing): they run side by side on
+    // the workers. Larger ones run one after another, so that the memory of
+    // one aggregate's partitions is never added to another's.
+    let written: Vec<(&'static str, usize)> = if partitions == 1 {
+        pool.install(|| aggregates.par_iter().map(write_one).collect::<anyhow::Result<_>>())?
+    } else {
+        pool.install(|| aggregates.iter().map(write_one).collect::<anyhow::Result<_>>())?
+    };
+    rows.extend(written);
     Ok(())
 }
 
