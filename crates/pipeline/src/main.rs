@@ -74,7 +74,7 @@ enum Command {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    crimefacts_pipeline::allocator::return_freed_memory_at_once();
+    crimefacts_pipeline::allocator::purge_freed_memory(crimefacts_pipeline::allocator::Purge::Soon);
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("CRIMEFACTS_LOG"))
         .with_writer(std::io::stderr)

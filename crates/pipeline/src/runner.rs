@@ -21,6 +21,7 @@ use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{DataFrame, Engine, LazyFrame, ParquetCompression, ParquetWriter, PolarsResult};
 use rayon::prelude::*;
 
+use crate::allocator::{Purge, purge_freed_memory};
 use crate::config::PipelineConfig;
 use crate::document_index::{self, IndexBuilder};
 use crate::registry::{build_stages, select_aggregates};
@@ -374,6 +375,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             // 100 MB higher at 100k articles on the old workers).
             drop(stages);
             drop(pool);
+            purge_freed_memory(Purge::AtOnce);
             let pool = thread_pool(options.threads)?;
             let aggregating = Instant::now();
             write_aggregates(&output, aggregates, &meta, &pool, &mut summary.rows)?;
@@ -395,6 +397,7 @@ pub fn aggregate(
 ) -> anyhow::Result<BTreeMap<&'static str, usize>> {
     let aggregates = select_aggregates(&config.aggregates)?;
     crate::shards::check_complete(dir)?;
+    purge_freed_memory(Purge::AtOnce);
     let pool = thread_pool(threads)?;
     let meta = FileMetadata { pipeline: config.name.clone(), shard: None };
     let mut rows = BTreeMap::new();
@@ -415,24 +418,15 @@ fn write_aggregates(
     };
     let partitions = tables.partitions()?;
     tracing::info!(partitions, indexed = tables.is_indexed(), "aggregating");
-    let write_one = |aggregate: &Aggregate| -> anyhow::Result<(&'static str, usize)> {
+    for aggregate in aggregates {
         let name = aggregate.schema.name;
-        let mut frame = compute(aggregate, &tables, partitions, &dir.join(format!(".{name}.parts.tmp")))
+        let mut frame = pool
+            .install(|| compute(&aggregate, &tables, partitions, &dir.join(format!(".{name}.parts.tmp"))))
             .with_context(|| format!("cannot compute aggregate {name}"))?;
         let written = write_frame(&Destination::single(dir, name), aggregate.schema, &mut frame, meta)?;
         tracing::info!(table = name, rows = written, partitions, "aggregate written");
-        Ok((name, written))
-    };
-    // A corpus of one partition gives small aggregates whose time is mostly
-    // fixed cost (opening tables, planning, writing): they run side by side on
-    // the workers. Larger ones run one after another, so that the memory of
-    // one aggregate's partitions is never added to another's.
-    let written: Vec<(&'static str, usize)> = if partitions == 1 {
-        pool.install(|| aggregates.par_iter().map(write_one).collect::<anyhow::Result<_>>())?
-    } else {
-        pool.install(|| aggregates.iter().map(write_one).collect::<anyhow::Result<_>>())?
-    };
-    rows.extend(written);
+        rows.insert(name, written);
+    }
     Ok(())
 }
 
