@@ -318,12 +318,18 @@ impl LineFeatures {
                 byline_publisher = Some(c[2].trim().to_string());
             }
         }
-        let lowercase_share =
-            tokens.iter().filter(|w| w.chars().next().is_some_and(char::is_lowercase)).count() as f64 / n.max(1) as f64;
-        let sentence = prose || (n >= 3 && !headline && !all_caps && ends_sentence(text) && lowercase_share >= 0.4);
-        let segments: Vec<&str> =
-            text.split(['|', '›', '»', '>', '·', '•', '/']).map(str::trim).filter(|s| !s.is_empty()).collect();
-        let menu = !prose && segments.len() >= 3 && segments.iter().all(|s| s.split_whitespace().count() <= 4);
+        // Prose, most lines of an article, needs neither of the next two.
+        let sentence = prose
+            || (n >= 3 && !headline && !all_caps && ends_sentence(text) && {
+                let lowercase_words =
+                    tokens.iter().filter(|w| w.chars().next().is_some_and(char::is_lowercase)).count();
+                lowercase_words as f64 / n.max(1) as f64 >= 0.4
+            });
+        let menu = !prose && {
+            let segments: Vec<&str> =
+                text.split(['|', '›', '»', '>', '·', '•', '/']).map(str::trim).filter(|s| !s.is_empty()).collect();
+            segments.len() >= 3 && segments.iter().all(|s| s.split_whitespace().count() <= 4)
+        };
         Self {
             words: n,
             prose,
