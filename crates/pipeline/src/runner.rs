@@ -18,7 +18,7 @@ use crimefacts_model::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use polars::io::parquet::write::BatchedWriter;
-use polars::prelude::{DataFrame, Engine, LazyFrame, ParquetCompression, ParquetWriter, PolarsResult};
+use polars::prelude::{DataFrame, Engine, IntoLazy, LazyFrame, ParquetCompression, ParquetWriter, PolarsResult};
 use rayon::prelude::*;
 
 use crate::allocator::{Purge, purge_freed_memory};
@@ -434,7 +434,8 @@ fn write_aggregates(
 /// whole tables. A partitioned aggregate runs one partition of documents at a
 /// time and writes each partial result to `spill`, a Parquet file removed
 /// afterwards, which the combining step scans: the partial results of a
-/// million articles (a million seizure claims) are never all in memory.
+/// million articles (a million seizure claims) are never all in memory. A
+/// corpus of one partition is combined in memory, without the spill.
 pub fn compute(
     aggregate: &Aggregate,
     tables: &TableSources,
@@ -459,6 +460,12 @@ fn spill_and_combine(
     partitions: usize,
     spill: &Path,
 ) -> anyhow::Result<DataFrame> {
+    if partitions == 1 {
+        // One partial result is the whole one: it is combined where it is,
+        // without a round trip through the spill file.
+        let frame = collect_streaming(part(tables)?)?;
+        return Ok(collect_streaming(combine(frame.lazy(), tables)?).and_then(detached)?);
+    }
     let mut writer: Option<BatchedWriter<File>> = None;
     for k in 0..partitions {
         let mut frame = collect_streaming(part(&tables.partition(k, partitions))?)?;
