@@ -63,8 +63,7 @@ fn month_number(name: &str) -> Option<u32> {
 struct DatePatterns {
     forms: Vec<(Form, Regex)>,
     /// All the forms' patterns in one set: a single scan says which forms
-    /// occur in a text at all, and only those are searched for their spans
-    /// (most texts hold three or four of the fourteen).
+    /// occur in a text at all, and only those are searched for their spans.
     present: RegexSet,
 }
 
