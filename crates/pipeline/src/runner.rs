@@ -444,8 +444,14 @@ pub fn compute(
 ) -> anyhow::Result<DataFrame> {
     match aggregate.plan {
         Plan::Whole(build) => Ok(collect_streaming(build(tables)?)?),
+        // One partial result is the whole one: it is combined where it is,
+        // without a round trip through the spill file.
+        Plan::Partitioned { part, combine } if partitions <= 1 => {
+            let frame = collect_streaming(part(tables)?)?;
+            Ok(collect_streaming(combine(frame.lazy(), tables)?).and_then(detached)?)
+        }
         Plan::Partitioned { part, combine } => {
-            let combined = spill_and_combine(part, combine, tables, partitions.max(1), spill);
+            let combined = spill_and_combine(part, combine, tables, partitions, spill);
             // The spill is scratch whether or not the aggregate succeeded.
             let _ = std::fs::remove_file(spill);
             combined
@@ -460,12 +466,6 @@ fn spill_and_combine(
     partitions: usize,
     spill: &Path,
 ) -> anyhow::Result<DataFrame> {
-    if partitions == 1 {
-        // One partial result is the whole one: it is combined where it is,
-        // without a round trip through the spill file.
-        let frame = collect_streaming(part(tables)?)?;
-        return Ok(collect_streaming(combine(frame.lazy(), tables)?).and_then(detached)?);
-    }
     let mut writer: Option<BatchedWriter<File>> = None;
     for k in 0..partitions {
         let mut frame = collect_streaming(part(&tables.partition(k, partitions))?)?;

@@ -112,6 +112,7 @@ fn partitioned_aggregates_equal_the_whole_corpus_at_once() {
     let spill = out.path().join(".spill.tmp");
     for aggregate in crimefacts_aggregate::aggregates() {
         let whole = crimefacts_pipeline::runner::compute(&aggregate, &tables, 1, &spill).unwrap();
+        assert!(!spill.exists(), "one partition is combined in memory, without a spill file");
         for partitions in [2, 5, 16] {
             let parts = crimefacts_pipeline::runner::compute(&aggregate, &tables, partitions, &spill).unwrap();
             assert!(!spill.exists(), "the partial results' spill file is removed");
