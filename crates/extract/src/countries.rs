@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use crimefacts_model::StageError;
 
 use crate::entities::Candidate;
@@ -118,8 +118,13 @@ impl CountryGazetteer {
             );
         }
         let texts: Vec<&String> = by_text.keys().collect();
+        // Matches are only tried where a word starts (see `candidates`).
+        if let Some(odd) = texts.iter().find(|t| !t.starts_with(char::is_alphanumeric)) {
+            return Err(StageError(format!("countries.tsv: {odd:?} does not start with a letter or digit")));
+        }
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .ascii_case_insensitive(true)
             .build(&texts)
             .map_err(|e| StageError(format!("cannot build the country matcher: {e}")))?;
@@ -136,20 +141,35 @@ impl CountryGazetteer {
 
     /// Whether a word is a country's name or demonym ("Mexican", "Bolivia").
     pub(crate) fn names_a_country(&self, word: &str) -> bool {
-        self.matcher.find(word).is_some_and(|m| m.start() == 0 && m.end() == word.len())
+        self.matcher.find(Input::new(word).anchored(Anchored::Yes)).is_some_and(|m| m.end() == word.len())
     }
 
     /// Country mentions in `text`, as entity candidates (byte offsets).
     pub(crate) fn candidates(&self, text: &str) -> Vec<Candidate> {
         // (byte start, byte end, candidates), after case and word-boundary checks.
         let mut hits: Vec<(usize, usize, &[Surface])> = Vec::new();
-        let fits = |m: &aho_corasick::Match| {
-            let (start, end) = (m.start(), m.end());
-            is_word(text, start, end) && case_fits(&self.patterns[m.pattern().as_usize()][0], &text[start..end])
-        };
-        for m in crate::accepted_matches(&self.matcher, text, fits) {
+        // Every surface starts with a letter or digit, so a match can only
+        // start where a word does: the longest surface there is the one
+        // leftmost-longest matching would report, and an accepted one hides the
+        // word starts it covers. Anchored searches at word starts skip the
+        // matches inside words that an unanchored scan would find and reject.
+        let mut covered_until = 0;
+        let mut previous_alphanumeric = false;
+        for (start, c) in text.char_indices() {
+            let word_start = c.is_alphanumeric() && !previous_alphanumeric;
+            previous_alphanumeric = c.is_alphanumeric();
+            if !word_start || start < covered_until {
+                continue;
+            }
+            let Some(m) = self.matcher.find(Input::new(text).span(start..text.len()).anchored(Anchored::Yes)) else {
+                continue;
+            };
             let (start, end) = (m.start(), m.end());
             let candidates = &self.patterns[m.pattern().as_usize()];
+            if !is_word(text, start, end) || !case_fits(&candidates[0], &text[start..end]) {
+                continue;
+            }
+            covered_until = end;
             if candidates[0].kind != SurfaceKind::Blocker {
                 hits.push((start, end, candidates));
             }
@@ -242,6 +262,13 @@ mod tests {
     fn respects_case_and_word_boundaries() {
         assert!(countries("a china cup with chile sauce, turkey for us").is_empty());
         assert!(countries("Perusing the Bolivianos").iter().all(|(t, _)| t != "Peru"));
+    }
+
+    #[test]
+    fn a_country_starts_a_word_even_right_after_a_rejected_one() {
+        assert_eq!(countries("Afro-Colombian"), pairs(&[("Colombian", "iso:CO")]));
+        assert_eq!(countries("Perusing Bolivia"), pairs(&[("Bolivia", "iso:BO")]));
+        assert!(countries("Peruvianos PeruBolivia xPeru").is_empty());
     }
 
     #[test]

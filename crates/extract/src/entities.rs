@@ -697,7 +697,13 @@ fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
     }
     // Every whole-word occurrence of every alias, in one pass over the text.
     let (names, owners): (Vec<&String>, Vec<&Candidate>) = aliases.iter().unzip();
-    let Ok(matcher) = aho_corasick::AhoCorasick::new(&names) else { return };
+    // A document names a handful of aliases: compiling them into a DFA (the
+    // default for few patterns) costs more than the one search it serves.
+    let Ok(matcher) =
+        aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)).build(&names)
+    else {
+        return;
+    };
     let occurrences: Vec<(usize, usize, &Candidate)> = matcher
         .find_overlapping_iter(text)
         .filter(|m| crate::is_word(text, m.start(), m.end()))

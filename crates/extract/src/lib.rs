@@ -102,38 +102,6 @@ pub(crate) fn sentence_run<T>(rows: &[T], sentence: i64, sentence_of: impl Fn(&T
     &rows[first..first + len]
 }
 
-/// Non-overlapping leftmost-longest matches that `accept` keeps. A rejected
-/// match (wrong case, not a whole word) must not hide a later one that
-/// overlaps it ("la FELCN" is no name, "FELCN" is), so the search resumes at
-/// the end of the word where the rejected match starts (a name never starts
-/// inside a word), not at the end of the match.
-pub(crate) fn accepted_matches(
-    matcher: &aho_corasick::AhoCorasick,
-    text: &str,
-    mut accept: impl FnMut(&aho_corasick::Match) -> bool,
-) -> Vec<aho_corasick::Match> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < text.len() {
-        let Some(m) = matcher.find(aho_corasick::Input::new(text).span(at..text.len())) else { break };
-        if accept(&m) {
-            at = m.end().max(m.start() + 1);
-            out.push(m);
-        } else {
-            let word_end = text[m.start()..]
-                .char_indices()
-                .find(|(_, c)| !c.is_alphanumeric())
-                .map_or(text.len(), |(i, _)| m.start() + i);
-            let next_char = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
-            at = word_end.max(next_char);
-        }
-        while at < text.len() && !text.is_char_boundary(at) {
-            at += 1;
-        }
-    }
-    out
-}
-
 /// The body with its byte <-> code-point maps: patterns work in bytes, the
 /// contract speaks code points.
 pub(crate) struct TextView<'a> {
