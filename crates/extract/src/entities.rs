@@ -11,7 +11,7 @@ use regex::Regex;
 
 use crate::TextView;
 use crate::countries::CountryGazetteer;
-use crate::gazetteer::{Entry, Gazetteer, without_accents};
+use crate::gazetteer::{Entry, Gazetteer, same_name_without_accents, without_accents};
 use crate::persons::PersonFinder;
 
 /// A possible mention, before overlaps are resolved.
@@ -329,10 +329,9 @@ impl EntityFinder {
             to -= 1;
         }
         let after = &text[end..to];
+        let after_lower = after.trim_start().to_lowercase();
         let wants_admin1 = ADMIN1_CUE.is_match(before)
-            || after.trim_start().to_lowercase().starts_with("department")
-            || after.trim_start().to_lowercase().starts_with("province")
-            || after.trim_start().to_lowercase().starts_with("state");
+            || ["department", "province", "state"].iter().any(|kind| after_lower.starts_with(kind));
         let found = &text[start..end];
         let one_word = !found.contains(' ');
         let best = entries
@@ -346,7 +345,7 @@ impl EntityFinder {
                 }
                 // A one-word town, or a place found by a short alternative name,
                 // needs a locative cue: "Since" is also a Colombian town.
-                let alternative = !without_accents(found).eq_ignore_ascii_case(&without_accents(e.canonical));
+                let alternative = !same_name_without_accents(found, e.canonical);
                 if one_word
                     && !e.region
                     && ((!e.admin1 && e.population < 100_000) || alternative)

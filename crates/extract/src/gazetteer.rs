@@ -57,25 +57,34 @@ pub struct Hit<'g> {
 
 /// The name without diacritics, so that "Apurimac" in a text finds "Apurímac".
 pub(crate) fn without_accents(name: &str) -> String {
-    name.chars()
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ã' | 'ä' => 'a',
-            'Á' | 'À' | 'Â' | 'Ã' | 'Ä' => 'A',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'É' | 'È' | 'Ê' => 'E',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'Í' | 'Î' => 'I',
-            'ó' | 'ò' | 'ô' | 'õ' | 'ö' => 'o',
-            'Ó' | 'Ô' | 'Õ' | 'Ö' => 'O',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'Ú' | 'Ü' => 'U',
-            'ñ' => 'n',
-            'Ñ' => 'N',
-            'ç' => 'c',
-            'Ç' => 'C',
-            c => c,
-        })
-        .collect()
+    name.chars().map(without_accent).collect()
+}
+
+/// Whether two names are one, ignoring accents and ASCII case, without
+/// building either.
+pub(crate) fn same_name_without_accents(a: &str, b: &str) -> bool {
+    let plain = |c: char| without_accent(c).to_ascii_lowercase();
+    a.chars().map(plain).eq(b.chars().map(plain))
+}
+
+fn without_accent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ã' | 'ä' => 'a',
+        'Á' | 'À' | 'Â' | 'Ã' | 'Ä' => 'A',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'É' | 'È' | 'Ê' => 'E',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'Í' | 'Î' => 'I',
+        'ó' | 'ò' | 'ô' | 'õ' | 'ö' => 'o',
+        'Ó' | 'Ô' | 'Õ' | 'Ö' => 'O',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'Ú' | 'Ü' => 'U',
+        'ñ' => 'n',
+        'Ñ' => 'N',
+        'ç' => 'c',
+        'Ç' => 'C',
+        c => c,
+    }
 }
 
 /// The names, then those of them written without accents where that differs.

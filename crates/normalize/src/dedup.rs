@@ -39,12 +39,39 @@ fn mix(mut x: u64) -> u64 {
 
 /// FNV-1a over bytes: stable across machines and Rust versions.
 pub fn stable_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut hasher = StableHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+/// [`stable_hash`] of bytes written in pieces, for keys that would otherwise
+/// be built as a string first.
+pub struct StableHasher(u64);
+
+impl Default for StableHasher {
+    fn default() -> Self {
+        Self::new()
     }
-    mix(h)
+}
+
+impl StableHasher {
+    pub fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u8(b);
+        }
+    }
+
+    pub fn write_u8(&mut self, byte: u8) {
+        self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+
+    pub fn finish(&self) -> u64 {
+        mix(self.0)
+    }
 }
 
 /// What near-duplicate detection keeps of one body.
@@ -69,20 +96,44 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     if shingles.len() < MIN_SHINGLES {
         return Fingerprint { exact, signature: None };
     }
-    // Permutation i maps a shingle hash x to the high half of a_i * x + b_i
-    // (odd a_i): one multiply-add per value, over plain local arrays.
+    let signature = Box::new(minima(&shingles));
+    Fingerprint { exact, signature: Some(signature) }
+}
+
+/// The signature: for each permutation, the least permuted shingle hash.
+/// The loop is a third of the corpus pass's work when compiled for the
+/// baseline x86-64, which has no 64-bit vector multiply; AVX-512 has one.
+fn minima(shingles: &[u64]) -> Signature {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512dq") {
+        #[allow(unsafe_code)]
+        // SAFETY: the CPU was just checked for the features the function is compiled for.
+        return unsafe { minima_avx512(shingles) };
+    }
+    minima_portable(shingles)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+fn minima_avx512(shingles: &[u64]) -> Signature {
+    minima_portable(shingles)
+}
+
+/// Permutation i maps a shingle hash x to the high half of a_i * x + b_i
+/// (odd a_i): one multiply-add per value, over plain local arrays.
+#[inline(always)]
+fn minima_portable(shingles: &[u64]) -> Signature {
     let keys: &[(u64, u64); PERMUTATIONS] = &PERMUTATION_KEYS;
     let a: [u64; PERMUTATIONS] = std::array::from_fn(|i| keys[i].0);
     let b: [u64; PERMUTATIONS] = std::array::from_fn(|i| keys[i].1);
     let mut minima = [u32::MAX; PERMUTATIONS];
-    for &s in &shingles {
+    for &s in shingles {
         for i in 0..PERMUTATIONS {
             let h = (a[i].wrapping_mul(s).wrapping_add(b[i]) >> 32) as u32;
             minima[i] = minima[i].min(h);
         }
     }
-    let signature = Box::new(minima);
-    Fingerprint { exact, signature: Some(signature) }
+    minima
 }
 
 #[cfg(test)]
@@ -206,6 +257,16 @@ fn band_key(signature: &Signature, band: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_copy_of_the_minhash_loop_gives_the_same_signature() {
+        let shingles: Vec<u64> = (0..1000u64).map(|i| mix(i ^ 0xfeed)).collect();
+        let expected = minima_portable(&shingles);
+        assert_eq!(minima(&shingles), expected);
+        assert_eq!(minima(&shingles[..1]), minima_portable(&shingles[..1]));
+        // A few pinned values: signatures must not change with the machine or the build.
+        assert_eq!(&expected[..4], &[23_467_829, 4_752_910, 3_898_630, 2_733_225]);
+    }
 
     const STORY: &str = "Bolivian police believe foreign drug trafficking organizations operating in the country are working with local crime families to process cocaine, a potentially ominous sign for security in this Andean nation. According to intelligence obtained by the anti-narcotics police, foreign cartels have established direct links with local crime families in the departments of Cochabamba and Santa Cruz, subcontracting them to oversee cocaine base production there.";
 

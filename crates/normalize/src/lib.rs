@@ -31,7 +31,7 @@ pub use sentences::split_sentences;
 pub use text::normalize_text;
 
 use crate::boilerplate::{Verdict, classify};
-use crate::dedup::{Fingerprint, stable_hash};
+use crate::dedup::{Fingerprint, StableHasher, stable_hash};
 use crate::features::LineFeatures;
 use crate::metadata::Publishers;
 use crate::text::{Line, join_lines, split_lines};
@@ -80,12 +80,18 @@ fn site_of(doc: &DocRows) -> String {
     }
 }
 
+/// The hash of the site, a NUL and the lowercased line: every line of every
+/// page in both passes, so ASCII lines are folded as they are hashed.
 fn line_key(site: &str, line: &str) -> u64 {
-    let mut key = String::with_capacity(site.len() + line.len() + 1);
-    key.push_str(site);
-    key.push('\u{0}');
-    key.push_str(&text::lowercase(line));
-    stable_hash(key.as_bytes())
+    let mut key = StableHasher::new();
+    key.write(site.as_bytes());
+    key.write_u8(0);
+    if line.is_ascii() {
+        line.bytes().for_each(|b| key.write_u8(b.to_ascii_lowercase()));
+    } else {
+        key.write(line.to_lowercase().as_bytes());
+    }
+    key.finish()
 }
 
 /// The text duplicate detection compares: lines that read like sentences
@@ -269,6 +275,15 @@ mod tests {
             text: raw.into(),
             ..Document::default()
         })
+    }
+
+    #[test]
+    fn a_line_key_is_the_hash_of_site_nul_and_lowercased_line() {
+        for line in ["Share This Article", "COMPARTIR ESTA NOTA Ñ", "Σ ΟΔΟΣ"] {
+            let written = format!("site\u{0}{}", line.to_lowercase());
+            assert_eq!(line_key("site", line), stable_hash(written.as_bytes()), "{line}");
+        }
+        assert_ne!(line_key("site", "a"), line_key("sit", "ea"));
     }
 
     #[test]
