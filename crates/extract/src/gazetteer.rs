@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 const PLACES_TSV: &str = include_str!("../data/places.tsv");
@@ -125,6 +126,34 @@ fn non_empty(s: &'static str) -> Option<&'static str> {
     (!s.trim().is_empty()).then(|| s.trim())
 }
 
+/// One line of `places.tsv`, parsed.
+struct Place {
+    entry: Entry,
+    names: Vec<Cow<'static, str>>,
+    /// The first-level division the place names or lies in.
+    division: Option<&'static str>,
+}
+
+impl Place {
+    fn parse(line_number: usize, line: &'static str) -> Result<Self, String> {
+        let f: Vec<&'static str> = line.split('\t').collect();
+        let [id, kind, name, country, admin1, lat, lon, population, alts] = f[..] else {
+            return Err(format!("places.tsv line {line_number}: expected 9 fields"));
+        };
+        let division = if kind == "admin1" { name } else { admin1 };
+        let entry = Entry {
+            admin1: kind == "admin1",
+            population: population.parse().unwrap_or(0),
+            ..location(id, name, country, lat, lon)
+        };
+        Ok(Self {
+            entry,
+            names: with_accentless(names_of(name, alts)),
+            division: (!division.is_empty()).then_some(division),
+        })
+    }
+}
+
 impl Gazetteer {
     pub fn load() -> Result<Self, String> {
         // Sized from the committed files: rehashing as they grew showed in
@@ -147,21 +176,17 @@ impl Gazetteer {
             }
         };
 
-        for (n, line) in PLACES_TSV.lines().enumerate().skip(1) {
-            let f: Vec<&str> = line.split('\t').collect();
-            let [id, kind, name, country, admin1, lat, lon, population, alts] = f[..] else {
-                return Err(format!("places.tsv line {}: expected 9 fields", n + 1));
-            };
-            let division = if kind == "admin1" { name } else { admin1 };
-            if !division.is_empty() {
-                admin1_names.insert(id, division);
+        // Parsing a place (fields, numbers, accent-free names) is most of
+        // start-up: it runs on every worker; adding to the maps stays in order.
+        let lines: Vec<&'static str> = PLACES_TSV.lines().collect();
+        let places: Vec<Result<Place, String>> =
+            lines.par_iter().enumerate().skip(1).map(|(n, line)| Place::parse(n + 1, line)).collect();
+        for place in places {
+            let Place { entry, names, division } = place?;
+            if let Some(division) = division {
+                admin1_names.insert(entry.id, division);
             }
-            let entry = Entry {
-                admin1: kind == "admin1",
-                population: population.parse().unwrap_or(0),
-                ..location(id, name, country, lat, lon)
-            };
-            add(&mut entries, entry, with_accentless(names_of(name, alts)));
+            add(&mut entries, entry, names);
         }
         for (n, line) in REGIONS_TSV.lines().enumerate().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
@@ -220,8 +245,8 @@ impl Gazetteer {
         let mut surfaces: Vec<Surface> = by_text.into_iter().map(|(text, entries)| Surface { text, entries }).collect();
         // Surface numbers in text order, whatever the map's order: which of two
         // surfaces that differ only in case is tried first must not change.
-        surfaces.sort_unstable_by(|a, b| a.text.cmp(&b.text));
-        let index = NameIndex::new(surfaces.iter().map(|s| &*s.text));
+        surfaces.par_sort_unstable_by(|a, b| a.text.cmp(&b.text));
+        let index = NameIndex::new(&surfaces.iter().map(|s| &*s.text).collect::<Vec<_>>());
         Ok(Self { entries, admin1_names, surfaces, index })
     }
 
@@ -279,18 +304,28 @@ fn folded_key(bytes: &[u8]) -> u64 {
 }
 
 impl NameIndex {
-    fn new<'a>(surfaces: impl Iterator<Item = &'a str>) -> Self {
-        let (low, _) = surfaces.size_hint();
-        let mut surfaces_by_key: FxHashMap<u64, Vec<u32>> =
-            FxHashMap::with_capacity_and_hasher(low, Default::default());
-        let mut longest_by_first_word: FxHashMap<u64, usize> =
-            FxHashMap::with_capacity_and_hasher(low / 2, Default::default());
-        for (index, surface) in surfaces.enumerate() {
-            surfaces_by_key.entry(folded_key(surface.as_bytes())).or_default().push(index as u32);
-            let first_word = &surface[..word_end(surface, 0)];
-            let longest = longest_by_first_word.entry(folded_key(first_word.as_bytes())).or_default();
-            *longest = (*longest).max(surface.len());
-        }
+    /// The two maps are independent: each is built on its own worker.
+    fn new(surfaces: &[&str]) -> Self {
+        let (surfaces_by_key, longest_by_first_word) = rayon::join(
+            || {
+                let mut by_key: FxHashMap<u64, Vec<u32>> =
+                    FxHashMap::with_capacity_and_hasher(surfaces.len(), Default::default());
+                for (index, surface) in surfaces.iter().enumerate() {
+                    by_key.entry(folded_key(surface.as_bytes())).or_default().push(index as u32);
+                }
+                by_key
+            },
+            || {
+                let mut longest_by_first_word: FxHashMap<u64, usize> =
+                    FxHashMap::with_capacity_and_hasher(surfaces.len() / 2, Default::default());
+                for surface in surfaces {
+                    let first_word = &surface[..word_end(surface, 0)];
+                    let longest = longest_by_first_word.entry(folded_key(first_word.as_bytes())).or_default();
+                    *longest = (*longest).max(surface.len());
+                }
+                longest_by_first_word
+            },
+        );
         Self { surfaces_by_key, longest_by_first_word }
     }
 
