@@ -278,7 +278,6 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     }
     document_index::remove(&output)?;
 
-    eprintln!("T {:?} stages built", started.elapsed());
     let (files, mut discovery_rejects) = discover(&config.input)?;
     tracing::info!(files = files.len(), unsupported = discovery_rejects.len(), input = %config.input, "discovered input");
 
@@ -338,10 +337,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                 for outcomes in written {
                     sink.write(outcomes)?;
                 }
-                eprintln!("T {:?} writer got last batch", started.elapsed());
-                let r = sink.finish();
-                eprintln!("T {:?} writers finished", started.elapsed());
-                r
+                sink.finish()
             });
             scope.spawn(move || {
                 // A closed channel means the run stopped; nothing more is wanted.
@@ -371,9 +367,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     match options.shard {
         Some(shard) => ShardManifest::from_run(shard, &summary).write(&output)?,
         None => {
-            eprintln!("T {:?} pass over", started.elapsed());
             document_index::write(&output, &tally.index)?;
-            eprintln!("T {:?} index written", started.elapsed());
             // Gazetteers and corpus statistics are no longer needed: free them
             // before the aggregates need memory. The workers go too: the
             // allocator returns a thread's freed pages to the system when the
@@ -381,16 +375,13 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             // 100 MB higher at 100k articles on the old workers).
             drop(stages);
             drop(pool);
-            eprintln!("T {:?} dropped", started.elapsed());
             purge_freed_memory(Purge::AtOnce);
-            eprintln!("T {:?} purged", started.elapsed());
             let pool = thread_pool(options.threads)?;
             let aggregating = Instant::now();
             write_aggregates(&output, aggregates, &meta, &pool, &mut summary.rows)?;
             clock.add(clock.aggregate, aggregating);
         }
     }
-    eprintln!("T {:?} aggregates done", started.elapsed());
     summary.phase_seconds = clock.seconds();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
