@@ -1,9 +1,8 @@
 //! Country mentions from `data/countries.tsv` (see `data/README.md`).
 
-use std::collections::{HashMap, HashSet};
-
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use crimefacts_model::StageError;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::entities::Candidate;
 use crate::is_word;
@@ -75,7 +74,7 @@ pub struct CountryGazetteer {
     patterns: Vec<Vec<Surface>>,
     matcher: AhoCorasick,
     /// Representative point of each country (GeoNames-derived).
-    points: HashMap<String, (f64, f64)>,
+    points: FxHashMap<String, (f64, f64)>,
 }
 
 impl CountryGazetteer {
@@ -176,7 +175,7 @@ impl CountryGazetteer {
         }
         // An ambiguous surface counts only for a country the document names
         // unambiguously elsewhere ("America" with "United States" nearby).
-        let certain: HashSet<&str> = hits
+        let certain: FxHashSet<&str> = hits
             .iter()
             .filter(|(_, _, c)| c.len() == 1 && !c[0].ambiguous)
             .map(|(_, _, c)| c[0].iso2.as_str())

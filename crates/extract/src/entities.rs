@@ -3,11 +3,11 @@
 //! then one pass that keeps the longest non-overlapping candidates, links
 //! surnames and acronyms to their entity, and writes `mentions` rows.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crimefacts_model::{DocRows, Mention};
 use regex::Regex;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::TextView;
 use crate::countries::CountryGazetteer;
@@ -172,17 +172,17 @@ impl EntityFinder {
     pub(crate) fn find(&self, doc: &DocRows, view: &TextView<'_>) -> Vec<Mention> {
         let text = view.text;
         let mut candidates: Vec<Candidate> = self.countries.candidates(text);
-        let mut country_counts: HashMap<String, usize> = HashMap::new();
+        let mut country_counts: FxHashMap<String, usize> = FxHashMap::default();
         for c in &candidates {
             *country_counts.entry(c.country.clone().unwrap_or_default()).or_default() += 1;
         }
-        let doc_countries: HashSet<String> = country_counts.keys().cloned().collect();
+        let doc_countries: FxHashSet<String> = country_counts.keys().cloned().collect();
 
         // Organizations named unambiguously somewhere make their ambiguous
         // aliases ("La Prensa", "PCC") count elsewhere in the document.
         let hits = self.gazetteer.find(text);
-        let mut certain_ids: HashSet<&str> = HashSet::new();
-        let mut names_of: HashMap<&str, HashSet<&str>> = HashMap::new();
+        let mut certain_ids: FxHashSet<&str> = FxHashSet::default();
+        let mut names_of: FxHashMap<&str, FxHashSet<&str>> = FxHashMap::default();
         for hit in &hits {
             if let [only] = hit.entries {
                 let e = self.gazetteer.entry(*only);
@@ -269,8 +269,8 @@ impl EntityFinder {
         start: usize,
         end: usize,
         entries: &[&Entry],
-        country_counts: &HashMap<String, usize>,
-        certain_ids: &HashSet<&str>,
+        country_counts: &FxHashMap<String, usize>,
+        certain_ids: &FxHashSet<&str>,
     ) -> Option<Candidate> {
         let orgs: Vec<&&Entry> = entries.iter().filter(|e| e.entity_type != "location").collect();
         let chosen = if let [only] = orgs[..]
@@ -317,7 +317,7 @@ impl EntityFinder {
         start: usize,
         end: usize,
         entries: &[&Entry],
-        doc_countries: &HashSet<String>,
+        doc_countries: &FxHashSet<String>,
     ) -> Option<Candidate> {
         let mut from = start.saturating_sub(40);
         while !text.is_char_boundary(from) {
@@ -381,7 +381,7 @@ impl EntityFinder {
 
     /// Names the dictionary lacks: acronym definitions, group and organization
     /// phrases, newspapers after reporting cues.
-    fn patterns(&self, text: &str, doc_countries: &HashSet<String>) -> Vec<Candidate> {
+    fn patterns(&self, text: &str, doc_countries: &FxHashSet<String>) -> Vec<Candidate> {
         let mut out = Vec::new();
         let mut add = |start: usize, end: usize, entity_type: &'static str, canonical: String, method: &'static str| {
             let id = format!("{}:{}", id_prefix(entity_type), slug(&canonical));
@@ -644,7 +644,7 @@ fn adopt_nicknames(text: &str, kept: &mut [Candidate]) {
 /// "Bolivia's anti-drug force (FELCN)": a descriptive phrase followed by a
 /// known name in parentheses is that entity.
 fn adopt_appositive_names(text: &str, kept: &mut [Candidate]) {
-    let mut by_start: HashMap<usize, usize> = HashMap::new();
+    let mut by_start: FxHashMap<usize, usize> = FxHashMap::default();
     for (i, k) in kept.iter().enumerate() {
         by_start.insert(k.start, i);
     }
@@ -672,7 +672,7 @@ fn adopt_appositive_names(text: &str, kept: &mut [Candidate]) {
 /// Later bare surnames ("Cáceres") and acronyms name the entity whose full
 /// form the document gives, wherever they appear (even before the definition).
 fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
-    let mut aliases: HashMap<String, Candidate> = HashMap::new();
+    let mut aliases: FxHashMap<String, Candidate> = FxHashMap::default();
     for c in kept.iter() {
         match c.entity_type {
             "person" => {
@@ -710,7 +710,7 @@ fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
         }
     }
     // A surname beats a place of the same name ("Morales", "Cáceres").
-    let spans: HashSet<(usize, usize)> = occurrences.iter().map(|&(start, end, _)| (start, end)).collect();
+    let spans: FxHashSet<(usize, usize)> = occurrences.iter().map(|&(start, end, _)| (start, end)).collect();
     kept.retain(|k| !(k.entity_type == "location" && spans.contains(&(k.start, k.end))));
     let longest = kept.iter().map(|k| k.end - k.start).max().unwrap_or(0);
     let found: Vec<Candidate> = occurrences
@@ -778,7 +778,7 @@ mod tests {
     #[test]
     fn an_acronym_defined_after_its_first_use_is_linked() {
         let found = mentions("The ZRB said it would act. Later the Zona Roja Brigade (ZRB) seized arms in Peru.");
-        let ids: HashSet<String> = found.iter().filter(|(t, _, _)| t == "ZRB").map(|f| f.2.clone()).collect();
+        let ids: FxHashSet<String> = found.iter().filter(|(t, _, _)| t == "ZRB").map(|f| f.2.clone()).collect();
         assert_eq!(ids.len(), 1, "{found:?}");
         assert_eq!(found.iter().filter(|(t, _, _)| t == "ZRB").count(), 2, "{found:?}");
         assert_eq!(id_of(&found, "Zona Roja Brigade"), id_of(&found, "ZRB"));

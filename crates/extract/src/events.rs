@@ -5,9 +5,8 @@
 //! its sentence, and a date from the sentence or, when the sentence continues
 //! the previous one ("Additionally, they ..."), from that sentence.
 
-use std::collections::HashSet;
-
 use crimefacts_model::{Amount, DateMention, DocRows, Event, Mention};
+use rustc_hash::FxHashSet;
 
 use crate::sentence_run;
 
@@ -228,13 +227,13 @@ pub(crate) fn find_events(
             previous_date = None;
         }
 
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         for kind in types {
             if !seen.insert(kind) {
                 continue;
             }
             let ids = |types: &[&str]| -> Vec<String> {
-                let mut seen = HashSet::new();
+                let mut seen = FxHashSet::default();
                 sentence_run(mentions, sentence.sentence, |m| m.sentence)
                     .iter()
                     .filter(|m| types.contains(&m.entity_type.as_str()))

@@ -5,11 +5,11 @@
 //! "From there, the drugs are trafficked to the Brazilian and Argentine
 //! markets"), with the drug, the mode and the share when the sentence gives them.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use crimefacts_model::{Amount, DocRows, Flow, Mention};
 use regex::Regex;
+use rustc_hash::FxHashSet;
 
 use crate::lexicon::DRUGS;
 use crate::{TextView, sentence_run};
@@ -235,9 +235,9 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
         }
         // One route per origin and destination: a place named twice in the
         // sentence counts at its first mention (and pairs stay few).
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: FxHashSet<String> = FxHashSet::default();
         origin_ids.retain(|id| seen.insert(id.clone()));
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
         destinations.retain(|m| seen.insert(&m.entity_id));
         for destination in &destinations {
             for origin in &origin_ids {

@@ -3,10 +3,10 @@
 //! Pérez"), a name next to a speech verb ("said Theo Roncken", "según Ana
 //! Soto"), and nicknames ("alias 'Otoniel'", `Joaquín "El Chapo" Guzmán`).
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashSet;
 
 const GIVEN_NAMES: &str = include_str!("../data/given_names.txt");
 
@@ -212,7 +212,7 @@ const NOT_NAME_WORDS: &[&str] = &[
 ];
 
 pub struct PersonFinder {
-    given: HashSet<String>,
+    given: FxHashSet<String>,
 }
 
 /// A person found in a text: the span, the name to use as canonical, and a
@@ -232,7 +232,17 @@ impl PersonFinder {
         Self { given }
     }
 
+    /// Asked of every capitalized word run in a text: short ASCII words (most
+    /// of them) are lowercased on the stack.
     fn is_given(&self, word: &str) -> bool {
+        const SHORT: usize = 24;
+        if word.is_ascii() && word.len() <= SHORT {
+            let mut lower = [0u8; SHORT];
+            let lower = &mut lower[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            return self.given.contains(std::str::from_utf8(lower).expect("ASCII"));
+        }
         self.given.contains(&word.to_lowercase())
     }
 

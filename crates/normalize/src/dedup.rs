@@ -6,8 +6,9 @@
 //! The index holds a sliding window of recent originals, so its memory is
 //! bounded whatever the corpus size.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 const SHINGLE: usize = 5;
 const PERMUTATIONS: usize = 64;
@@ -165,8 +166,8 @@ pub struct DuplicateIndex {
     /// Ordinal of `originals[0]`.
     first: u64,
     originals: std::collections::VecDeque<Original>,
-    exact: HashMap<u64, u64>,
-    bands: HashMap<u64, u64>,
+    exact: FxHashMap<u64, u64>,
+    bands: FxHashMap<u64, u64>,
 }
 
 impl Default for DuplicateIndex {
@@ -189,8 +190,8 @@ impl DuplicateIndex {
             window: window.max(1),
             first: 0,
             originals: std::collections::VecDeque::new(),
-            exact: HashMap::new(),
-            bands: HashMap::new(),
+            exact: FxHashMap::default(),
+            bands: FxHashMap::default(),
         }
     }
 

@@ -19,11 +19,11 @@ mod metadata;
 mod sentences;
 mod text;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub(crate) use crimefacts_model::is_whole_word as is_word;
 use crimefacts_model::{Boilerplate, CorpusSummary, DocRows, DocumentStage, StageError, StageOptions};
+use rustc_hash::FxHashMap;
 
 pub use dates::find_date;
 pub use dedup::{DuplicateIndex, THRESHOLD as DUPLICATE_THRESHOLD, fingerprint};
@@ -49,7 +49,7 @@ pub struct Normalize {
     /// sharing its original's id: about 25 bytes a copy where two id strings
     /// took about 130 (a million generated articles hold 347,000 copies). Two
     /// ids sharing a 64-bit hash at that size: about 1 in 50 million.
-    duplicate_of: HashMap<u64, Arc<str>>,
+    duplicate_of: FxHashMap<u64, Arc<str>>,
 }
 
 impl Normalize {
@@ -60,7 +60,7 @@ impl Normalize {
             default_publisher: options.get("publisher").cloned().filter(|p| !p.trim().is_empty()),
             line_counts: LineCounts::default(),
             duplicates: DuplicateIndex::default(),
-            duplicate_of: HashMap::new(),
+            duplicate_of: FxHashMap::default(),
         })
     }
 }
@@ -235,7 +235,7 @@ fn boilerplate_rows(doc_id: &str, raw: &str, lines: &[Line], verdicts: &[Verdict
 /// kept in a body, never wrongly removed.
 #[derive(Default)]
 struct LineCounts {
-    counts: HashMap<u64, u32>,
+    counts: FxHashMap<u64, u32>,
 }
 
 impl LineCounts {
