@@ -694,21 +694,21 @@ fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
     if aliases.is_empty() {
         return;
     }
-    // Every whole-word occurrence of every alias. A document has a handful of
-    // aliases: a substring search for each costs less than compiling them into
-    // one automaton. Occurrences may overlap ("Luis Luis"), so each search
-    // resumes one character after the last hit.
-    let mut occurrences: Vec<(usize, usize, &Candidate)> = Vec::new();
-    for (name, owner) in aliases.iter().filter(|(name, _)| !name.is_empty()) {
-        let mut from = 0;
-        while let Some(at) = text[from..].find(name.as_str()) {
-            let (start, end) = (from + at, from + at + name.len());
-            if crate::is_word(text, start, end) {
-                occurrences.push((start, end, owner));
-            }
-            from = start + text[start..].chars().next().map_or(1, char::len_utf8);
-        }
-    }
+    // Every whole-word occurrence of every alias, in one pass over the text
+    // (a search per alias would be quadratic in a page of names). Most
+    // documents have a handful: compiling them into a DFA, the default for
+    // few patterns, would cost more than the one search it serves.
+    let (names, owners): (Vec<&String>, Vec<&Candidate>) = aliases.iter().unzip();
+    let Ok(matcher) =
+        aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)).build(&names)
+    else {
+        return;
+    };
+    let occurrences: Vec<(usize, usize, &Candidate)> = matcher
+        .find_overlapping_iter(text)
+        .filter(|m| crate::is_word(text, m.start(), m.end()))
+        .map(|m| (m.start(), m.end(), owners[m.pattern().as_usize()]))
+        .collect();
     // A surname beats a place of the same name ("Morales", "Cáceres").
     let spans: FxHashSet<(usize, usize)> = occurrences.iter().map(|&(start, end, _)| (start, end)).collect();
     kept.retain(|k| !(k.entity_type == "location" && spans.contains(&(k.start, k.end))));

@@ -1,6 +1,7 @@
-//! When freed memory goes back to the system: the workspace's only `unsafe`
-//! code, calls into mimalloc (the binary's global allocator) that store an
-//! option or ask it to return freed pages, with no pointer involved.
+//! When freed memory goes back to the system: calls into mimalloc (the
+//! binary's global allocator) that store an option or ask it to return freed
+//! pages, with no pointer involved. One of the workspace's two places with
+//! `unsafe` code (the other is a CPU-checked call in `normalize`'s dedup).
 
 /// mimalloc's `mi_option_purge_delay` (its C enum's 16th value; the Rust
 /// bindings name no constant for it).
