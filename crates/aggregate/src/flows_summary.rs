@@ -1,7 +1,9 @@
 use crimefacts_model::{FLOWS, FLOWS_SUMMARY};
 use polars::prelude::*;
 
-use crate::inputs::{doc_ids, entities_as, inner_join, kept_documents, left_join, merged_doc_ids, sorted};
+use crate::inputs::{
+    doc_ids, entities_as, grouped_in_buckets, inner_join, kept_documents, left_join, merged_doc_ids, sorted,
+};
 use crate::{TableSources, contract_columns};
 
 const ROUTE: [&str; 4] = ["origin", "destination", "drug", "mode"];
@@ -25,13 +27,15 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// Routes across the corpus: one row per origin, destination, drug and mode,
 /// with how many documents state it and the range of traffic shares given.
 pub(crate) fn combine(parts: LazyFrame, tables: &TableSources) -> PolarsResult<LazyFrame> {
-    let routes = parts.group_by(route()).agg([
-        col("documents").sum(),
-        col("statements").sum(),
-        col("share_percent_min").min(),
-        col("share_percent_max").max(),
-        merged_doc_ids(),
-    ]);
+    let routes = grouped_in_buckets(parts, &ROUTE, "documents", |parts| {
+        parts.group_by(route()).agg([
+            col("documents").sum(),
+            col("statements").sum(),
+            col("share_percent_min").min(),
+            col("share_percent_max").max(),
+            merged_doc_ids(),
+        ])
+    })?;
     let names = |side: &str| -> PolarsResult<LazyFrame> {
         Ok(entities_as(tables, side)?.select([col(format!("{side}_id")).alias(side), col(format!("{side}_name"))]))
     };

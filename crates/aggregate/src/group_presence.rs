@@ -2,7 +2,8 @@ use crimefacts_model::GROUP_PRESENCE;
 use polars::prelude::*;
 
 use crate::inputs::{
-    doc_ids, entities_as, inner_join, kept_documents, kept_mentions, left_join, merged_doc_ids, sorted,
+    doc_ids, entities_as, grouped_in_buckets, inner_join, kept_documents, kept_mentions, left_join, merged_doc_ids,
+    sorted,
 };
 use crate::{TableSources, contract_columns};
 
@@ -39,13 +40,15 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// Where criminal groups are reported: each group and place per year, with
 /// how many documents and sentences say so and when they were published.
 pub(crate) fn combine(parts: LazyFrame, tables: &TableSources) -> PolarsResult<LazyFrame> {
-    let presence = parts.group_by(keys()).agg([
-        col("documents").sum(),
-        col("sentences").sum(),
-        col("first_seen").min(),
-        col("last_seen").max(),
-        merged_doc_ids(),
-    ]);
+    let presence = grouped_in_buckets(parts, &KEYS, "documents", |parts| {
+        parts.group_by(keys()).agg([
+            col("documents").sum(),
+            col("sentences").sum(),
+            col("first_seen").min(),
+            col("last_seen").max(),
+            merged_doc_ids(),
+        ])
+    })?;
     let presence = left_join(presence, entities_as(tables, "group")?, &["group_id"]);
     let presence = left_join(presence, entities_as(tables, "place")?, &["place_id"])
         .with_columns([col("place_admin1").alias("admin1"), col("place_country").alias("country")]);

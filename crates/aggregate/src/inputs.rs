@@ -93,6 +93,69 @@ pub(crate) fn merged_doc_ids() -> Expr {
     explode_lists("doc_ids").sort(SortOptions::default()).alias("doc_ids")
 }
 
+/// Document ids merged in one step of [`grouped_in_buckets`]: about what a
+/// corpus of 100,000 articles merges for its largest aggregate at once.
+const IDS_MERGED_AT_ONCE: i64 = 250_000;
+
+/// `aggregate` (a group_by on `keys` that merges lists of document ids) run
+/// over buckets of keys, each holding at most [`IDS_MERGED_AT_ONCE`] ids by
+/// the `ids` column (a count of them per row of `parts`), and the results
+/// concatenated. A key is never split across buckets, so the rows are those
+/// of one step over everything; only their order differs, which the caller's
+/// sort fixes. A million articles merge millions of ids in `group_presence`
+/// alone: in one step, the exploded and sorted lists were the run's peak.
+pub(crate) fn grouped_in_buckets(
+    parts: LazyFrame,
+    keys: &[&str],
+    ids: &str,
+    aggregate: impl Fn(LazyFrame) -> LazyFrame,
+) -> PolarsResult<LazyFrame> {
+    grouped_in_buckets_of(parts, keys, ids, IDS_MERGED_AT_ONCE, aggregate)
+}
+
+fn grouped_in_buckets_of(
+    parts: LazyFrame,
+    keys: &[&str],
+    ids: &str,
+    ids_at_once: i64,
+    aggregate: impl Fn(LazyFrame) -> LazyFrame,
+) -> PolarsResult<LazyFrame> {
+    let key_columns = || keys.iter().map(|k| col(*k)).collect::<Vec<_>>();
+    let sizes = parts
+        .clone()
+        .group_by(key_columns())
+        .agg([col(ids).sum().cast(DataType::Int64).alias("ids")])
+        .sort_by_exprs(key_columns(), SortMultipleOptions::default().with_nulls_last(true))
+        .collect()?;
+    let mut bucket_of_row = Vec::with_capacity(sizes.height());
+    let (mut bucket, mut filled) = (0u32, 0i64);
+    for n in sizes.column("ids")?.i64()?.iter().map(Option::unwrap_or_default) {
+        if filled > 0 && filled + n > ids_at_once {
+            bucket += 1;
+            filled = 0;
+        }
+        filled += n;
+        bucket_of_row.push(bucket);
+    }
+    if bucket == 0 {
+        return Ok(aggregate(parts));
+    }
+    let sizes = sizes.lazy().with_column(Series::new("bucket".into(), bucket_of_row).lit());
+    let mut results = Vec::new();
+    for b in 0..=bucket {
+        let wanted = sizes.clone().filter(col("bucket").eq(lit(b))).select(key_columns()).collect()?;
+        let rows = parts.clone().join(
+            wanted.lazy(),
+            key_columns(),
+            key_columns(),
+            JoinArgs { nulls_equal: true, ..JoinArgs::new(JoinType::Inner) },
+        );
+        let result = aggregate(rows).collect_with_engine(Engine::Streaming)?.unwrap_single();
+        results.push(detached(result)?.lazy());
+    }
+    concat(results, UnionArgs::default())
+}
+
 /// A left join on equal key columns.
 pub(crate) fn left_join(left: LazyFrame, right: LazyFrame, on: &[&str]) -> LazyFrame {
     let keys: Vec<Expr> = on.iter().map(|k| col(*k)).collect();
@@ -114,4 +177,35 @@ pub(crate) fn sorted(frame: LazyFrame, by: &[(&str, bool)]) -> LazyFrame {
         exprs,
         SortMultipleOptions::default().with_order_descending_multi(descending).with_nulls_last(true),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merging_in_buckets_gives_the_rows_of_one_step() {
+        let doc_list = |ids: &[&str]| Series::new("".into(), ids);
+        let parts = df!(
+            "group_id" => ["a", "a", "b", "b", "c", "c"],
+            "year" => [Some(2020i64), Some(2020), None, None, Some(2021), Some(2022)],
+            "documents" => [2i64, 1, 1, 2, 3, 1],
+            "doc_ids" => [
+                doc_list(&["d2", "d1"]), doc_list(&["d3"]), doc_list(&["d9"]),
+                doc_list(&["d5", "d4"]), doc_list(&["d8", "d6", "d7"]), doc_list(&["d0"]),
+            ],
+        )
+        .unwrap();
+        let merge = |parts: LazyFrame| {
+            parts.group_by([col("group_id"), col("year")]).agg([col("documents").sum(), merged_doc_ids()])
+        };
+        let in_order = |frame: LazyFrame| sorted(frame, &[("group_id", false), ("year", false)]).collect().unwrap();
+        let one_step = in_order(merge(parts.clone().lazy()));
+        for ids_at_once in [1, 3, 4, 100] {
+            let buckets =
+                grouped_in_buckets_of(parts.clone().lazy(), &["group_id", "year"], "documents", ids_at_once, merge);
+            assert!(in_order(buckets.unwrap()).equals_missing(&one_step), "{ids_at_once} ids at once");
+        }
+        assert_eq!(one_step.height(), 4, "the null year is one key");
+    }
 }

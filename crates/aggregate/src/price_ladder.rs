@@ -2,8 +2,8 @@ use crimefacts_model::{AMOUNTS, PRICE_LADDER};
 use polars::prelude::*;
 
 use crate::inputs::{
-    doc_ids, entities_as, explode_lists, inner_join, kept_documents, left_join, merged_doc_ids, sentence_speakers,
-    sorted,
+    doc_ids, entities_as, explode_lists, grouped_in_buckets, inner_join, kept_documents, left_join, merged_doc_ids,
+    sentence_speakers, sorted,
 };
 use crate::{TableSources, contract_columns};
 
@@ -41,14 +41,17 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// never mix. A range ("$1,000 to $1,500") counts by its midpoint for the
 /// median and by its ends for min and max.
 pub(crate) fn combine(parts: LazyFrame, tables: &TableSources) -> PolarsResult<LazyFrame> {
-    let ladder = parts.group_by(rung()).agg([
-        col("price_usd_min").min(),
-        explode_lists("mids").median().alias("price_usd_median"),
-        col("price_usd_max").max(),
-        col("mentions").sum(),
-        explode_lists("sources").n_unique().alias("sources"),
-        merged_doc_ids(),
-    ]);
+    // A rung's documents are at most its mentions.
+    let ladder = grouped_in_buckets(parts, &RUNG, "mentions", |parts| {
+        parts.group_by(rung()).agg([
+            col("price_usd_min").min(),
+            explode_lists("mids").median().alias("price_usd_median"),
+            col("price_usd_max").max(),
+            col("mentions").sum(),
+            explode_lists("sources").n_unique().alias("sources"),
+            merged_doc_ids(),
+        ])
+    })?;
     let places = entities_as(tables, "place")?.select([
         col("place_id"),
         col("place_name"),
