@@ -232,18 +232,9 @@ impl PersonFinder {
         Self { given }
     }
 
-    /// Asked of every capitalized word run in a text: short ASCII words (most
-    /// of them) are lowercased on the stack.
+    /// Asked of every capitalized word run in a text.
     fn is_given(&self, word: &str) -> bool {
-        const SHORT: usize = 24;
-        if word.is_ascii() && word.len() <= SHORT {
-            let mut lower = [0u8; SHORT];
-            let lower = &mut lower[..word.len()];
-            lower.copy_from_slice(word.as_bytes());
-            lower.make_ascii_lowercase();
-            return self.given.contains(std::str::from_utf8(lower).expect("ASCII"));
-        }
-        self.given.contains(&word.to_lowercase())
+        crimefacts_model::with_lowercase(word, |lower| self.given.contains(lower))
     }
 
     pub fn find(&self, text: &str) -> Vec<FoundPerson> {

@@ -41,6 +41,23 @@ pub fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
+/// ASCII words up to this many bytes are lowercased on the stack by [`with_lowercase`].
+const SHORT_WORD: usize = 24;
+
+/// Calls `lookup` with `word` lowercased. Word lists are asked about every
+/// word of a text, so a short ASCII word (most words of most texts) is
+/// lowercased on the stack instead of into a new string.
+pub fn with_lowercase<R>(word: &str, lookup: impl FnOnce(&str) -> R) -> R {
+    if word.is_ascii() && word.len() <= SHORT_WORD {
+        let mut buffer = [0u8; SHORT_WORD];
+        let lower = &mut buffer[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        return lookup(std::str::from_utf8(lower).expect("lowercased ASCII is UTF-8"));
+    }
+    lookup(&word.to_lowercase())
+}
+
 /// Byte-to-code-point offset table for one text, for stages that convert many
 /// offsets (a linear scan per offset would make extraction quadratic).
 pub struct CharIndex {
@@ -103,5 +120,16 @@ mod tests {
             assert_eq!(doc.sentence_at(offset), want, "offset {offset}");
         }
         assert_eq!(DocRows::default().sentence_at(3), 0);
+    }
+
+    #[test]
+    fn with_lowercase_lowercases_short_long_and_non_ascii_words() {
+        let lower = |word: &str| with_lowercase(word, str::to_string);
+        assert_eq!(lower("Juan"), "juan");
+        assert_eq!(lower("ÁLVARO"), "álvaro");
+        let long = "Supercalifragilisticexpialidocious";
+        assert!(long.len() > SHORT_WORD);
+        assert_eq!(lower(long), long.to_lowercase());
+        assert_eq!(lower(""), "");
     }
 }

@@ -243,11 +243,7 @@ impl WordKinds {
         if word.len() > LONGEST_LISTED_WORD {
             return 0;
         }
-        let mut folded = [0u8; LONGEST_LISTED_WORD];
-        let folded = &mut folded[..word.len()];
-        folded.copy_from_slice(word.as_bytes());
-        folded.make_ascii_lowercase();
-        self.kind(std::str::from_utf8(folded).expect("ASCII"))
+        crimefacts_model::with_lowercase(word, |lower| self.kind(lower))
     }
 
     fn kind(&self, word: &str) -> u8 {
