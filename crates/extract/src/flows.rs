@@ -103,6 +103,10 @@ const MOVEMENT_WORDS: &[&str] = &[
     "envíos",
 ];
 
+/// [`MOVEMENT_WORDS`] as a set: every word of every sentence with a place is
+/// looked up.
+static MOVING_WORDS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| MOVEMENT_WORDS.iter().copied().collect());
+
 fn mode_of(lower: &str) -> Option<&'static str> {
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     if has(&[
@@ -195,7 +199,7 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
         let lower = sentence.text.to_lowercase();
         let moving = lower
             .split(|c: char| !c.is_alphanumeric() && c != '-')
-            .any(|w| MOVEMENT_WORDS.contains(&w) || w.ends_with("-produced"));
+            .any(|w| MOVING_WORDS.contains(w) || w.ends_with("-produced"));
         let mut origins: Vec<&Mention> = Vec::new();
         let mut destinations: Vec<&Mention> = Vec::new();
         for m in places {

@@ -2,7 +2,6 @@
 //! stages -> Parquet row groups, batch by batch; then the aggregates.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::IsTerminal;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -26,7 +25,7 @@ use crate::config::PipelineConfig;
 use crate::document_index::{self, IndexBuilder};
 use crate::registry::{build_stages, select_aggregates};
 use crate::shards::ShardManifest;
-use crate::sink::{Destination, FileMetadata, TableWriter, write_frame};
+use crate::sink::{Destination, FileMetadata, ParquetFile, TableWriter, create_parquet_file, write_frame};
 
 /// What to run, after the CLI has applied its overrides to the pipeline file.
 #[derive(Clone, Debug)]
@@ -466,7 +465,7 @@ fn spill_and_combine(
     partitions: usize,
     spill: &Path,
 ) -> anyhow::Result<DataFrame> {
-    let mut writer: Option<BatchedWriter<File>> = None;
+    let mut writer: Option<BatchedWriter<ParquetFile>> = None;
     for k in 0..partitions {
         let mut frame = collect_streaming(part(&tables.partition(k, partitions))?)?;
         // The writer takes a frame's chunks as they are; a result can hold
@@ -475,8 +474,7 @@ fn spill_and_combine(
         let writer = match &mut writer {
             Some(writer) => writer,
             None => {
-                let file = File::create(spill).with_context(|| format!("cannot create {}", spill.display()))?;
-                let started = ParquetWriter::new(file)
+                let started = ParquetWriter::new(create_parquet_file(spill)?)
                     .with_compression(ParquetCompression::Zstd(None))
                     .batched(frame.schema())?;
                 writer.insert(started)
