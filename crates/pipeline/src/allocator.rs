@@ -8,17 +8,20 @@
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// How soon pages freed in the per-document pass are returned to the system.
-/// mimalloc's default, a second, let the idle workers of a finished pass hold
-/// about 200 MB that the aggregates then added to (100k articles: 437 MB peak
-/// against 245 MB). Returning every page at once cost a tenth of the pass in
-/// system time (20 MB at 2 threads: 2.13 s against 1.91 s), and 10 ms keeps
-/// nearly all of that time with the same peak on 20 MB.
-const PASS_PURGE_DELAY_MS: std::ffi::c_long = 10;
+/// The pass frees and allocates the same sizes again and again (row buffers,
+/// per-document vectors), and a returned page costs a fault when it is used
+/// again. mimalloc's default, 10 ms, made 108,000 page faults and 0.30-0.33 s
+/// of system time in a 20 MB run at 1 thread; a second makes 63,000 and
+/// 0.22 s, and the run 2.8 s instead of 3.1 s. The pass's peak grows by about
+/// 35 MB at 20 MB, and not with the corpus (it is what a second of batches
+/// frees): the run's peak is the aggregates', which start with [`Purge::AtOnce`]
+/// (100k articles: 313 MB against 318 MB).
+const PASS_PURGE_DELAY_MS: std::ffi::c_long = 1000;
 
 /// When freed pages go back to the system.
 #[derive(Clone, Copy, Debug)]
 pub enum Purge {
-    /// Within [`PASS_PURGE_DELAY_MS`]: the per-document pass frees and
+    /// After [`PASS_PURGE_DELAY_MS`]: the per-document pass frees and
     /// allocates the same sizes again and again.
     Soon,
     /// Now, and at once from here on: for the aggregates, whose peak is the
