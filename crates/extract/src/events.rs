@@ -324,6 +324,24 @@ mod tests {
     }
 
     #[test]
+    fn every_trigger_word_keeps_the_type_its_list_gives_first() {
+        for word in OBJECT_TRIGGERS {
+            let listed = TRIGGERS.iter().find(|(w, _)| w == word).map(|(_, kind)| *kind);
+            assert_eq!(TRIGGER_WORDS[word], listed, "{word}");
+        }
+        for (word, _) in TRIGGERS {
+            let first = TRIGGERS.iter().find(|(w, _)| w == word).map(|(_, kind)| *kind);
+            assert_eq!(TRIGGER_WORDS[word], first, "{word}");
+        }
+        assert_eq!(TRIGGER_WORDS.len(), {
+            let mut all: Vec<&str> = TRIGGERS.iter().map(|(w, _)| *w).chain(OBJECT_TRIGGERS.iter().copied()).collect();
+            all.sort_unstable();
+            all.dedup();
+            all.len()
+        });
+    }
+
+    #[test]
     fn a_sentence_with_two_events_and_a_carried_date() {
         let d = doc(&[
             "Police seized 53 tons of marijuana between January 1 and June 30 of this year.",

@@ -187,6 +187,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_marker_word_counts_for_every_list_it_is_in() {
+        for (word, lists) in MARKER_BITS.iter() {
+            for (i, (_, words)) in MARKERS.iter().enumerate() {
+                assert_eq!(lists >> i & 1 == 1, words.contains(word), "{word} in list {i}");
+            }
+        }
+        // "les" is French and Catalan, "il" French and Italian.
+        assert_eq!(MARKER_BITS["les"].count_ones(), 2);
+        assert_eq!(MARKER_BITS["il"].count_ones(), 2);
+    }
+
+    #[test]
     fn tells_english_spanish_portuguese_and_others_apart() {
         let cases = [
             ("Police in Bolivia seized more than two tons of cocaine paste on Tuesday, officials said.", "en"),
