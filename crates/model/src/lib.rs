@@ -67,19 +67,16 @@ pub struct CharIndex {
 
 impl CharIndex {
     pub fn new(text: &str) -> Self {
-        let mut chars_before = vec![0u32; text.len() + 1];
+        // A running count of the bytes that start a code point: at a boundary
+        // that is the code points before it (a continuation byte gets the
+        // count after its code point, which no caller asks for).
+        let mut chars_before = Vec::with_capacity(text.len() + 1);
         let mut count = 0u32;
-        let mut last = 0usize;
-        for (byte, _) in text.char_indices() {
-            for slot in &mut chars_before[last..=byte] {
-                *slot = count;
-            }
-            count += 1;
-            last = byte + 1;
+        for &byte in text.as_bytes() {
+            chars_before.push(count);
+            count += u32::from((byte as i8) >= -0x40);
         }
-        for slot in &mut chars_before[last..] {
-            *slot = count;
-        }
+        chars_before.push(count);
         Self { chars_before }
     }
 

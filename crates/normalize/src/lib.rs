@@ -101,10 +101,10 @@ fn comparable_text(lines: &[Line]) -> String {
     let prose: Vec<&str> = lines
         .iter()
         .filter(|l| l.text.split_whitespace().nth(5).is_some() && l.text.ends_with(['.', '!', '?', '"', '”']))
-        .map(|l| l.text.as_str())
+        .map(|l| &*l.text)
         .collect();
     if prose.is_empty() {
-        lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
+        lines.iter().map(|l| &*l.text).collect::<Vec<_>>().join("\n")
     } else {
         prose.join("\n")
     }

@@ -147,9 +147,9 @@ fn title(lines: &[Line], features: &[LineFeatures], head: &[usize]) -> Option<St
         .collect();
     let repeated = candidates.iter().copied().find(|&i| {
         head.iter()
-            .any(|&j| j != i && lines[j].text.len() > lines[i].text.len() && lines[j].text.contains(&lines[i].text))
+            .any(|&j| j != i && lines[j].text.len() > lines[i].text.len() && lines[j].text.contains(&*lines[i].text))
     });
-    repeated.or_else(|| candidates.first().copied()).map(|i| lines[i].text.clone())
+    repeated.or_else(|| candidates.first().copied()).map(|i| lines[i].text.to_string())
 }
 
 #[cfg(test)]

@@ -1,13 +1,17 @@
 //! Character-level cleaning, and splitting a raw text into lines that remember
 //! where they came from.
 
+use std::borrow::Cow;
+
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// One line of the raw text, cleaned, with its code-point span in the raw text.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Line {
+pub struct Line<'raw> {
     /// Cleaned text: NFC, one space between words, no invisible characters.
-    pub text: String,
+    /// Borrowed from the raw text when that is already clean (most lines):
+    /// both passes split every page, and a copy of each line was a tenth of it.
+    pub text: Cow<'raw, str>,
     /// Code-point offsets of the line's content in the raw text.
     pub raw_start: i64,
     pub raw_end: i64,
@@ -21,7 +25,7 @@ fn is_line_break(c: char) -> bool {
 
 /// Splits `raw` into its non-blank lines. `\r\n`, `\r`, `\n`, U+2028 and U+2029
 /// all end a line.
-pub fn split_lines(raw: &str) -> Vec<Line> {
+pub fn split_lines(raw: &str) -> Vec<Line<'_>> {
     let mut lines = Vec::new();
     let mut after_blank = false;
     let mut chars_seen: i64 = 0;
@@ -72,7 +76,7 @@ fn count_chars(text: &str) -> i64 {
 
 /// NFC; every space character becomes one ASCII space; zero-width characters and
 /// soft hyphens go; the ends are trimmed.
-pub fn clean_line(line: &str) -> String {
+pub fn clean_line(line: &str) -> Cow<'_, str> {
     // Fast path: printable ASCII with single inner spaces is already clean.
     let bytes = line.as_bytes();
     let plain = bytes.iter().all(|b| (0x20..0x7f).contains(b))
@@ -80,7 +84,7 @@ pub fn clean_line(line: &str) -> String {
         && bytes.last() != Some(&b' ')
         && !bytes.windows(2).any(|w| w == b"  ");
     if plain {
-        return line.to_string();
+        return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
@@ -100,12 +104,12 @@ pub fn clean_line(line: &str) -> String {
             }
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Joins kept lines into a body: a blank line between paragraphs, a single line
 /// break inside a block of consecutive lines.
-pub fn join_lines<'a>(lines: impl IntoIterator<Item = (&'a Line, bool)>) -> String {
+pub fn join_lines<'a>(lines: impl IntoIterator<Item = (&'a Line<'a>, bool)>) -> String {
     let mut body = String::new();
     for (line, paragraph_break) in lines {
         if !body.is_empty() {
@@ -154,7 +158,7 @@ mod tests {
         let raw = "Título\r\n\r\n  Perú — sí \nfin";
         let lines = split_lines(raw);
         let chars: Vec<char> = raw.chars().collect();
-        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let texts: Vec<&str> = lines.iter().map(|l| &*l.text).collect();
         assert_eq!(texts, ["Título", "Perú — sí", "fin"]);
         assert_eq!(lines.iter().map(|l| l.after_blank).collect::<Vec<_>>(), [false, true, false]);
         for line in &lines {
