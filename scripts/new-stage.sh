@@ -31,7 +31,7 @@ insert_before() { # file marker line
 insert_before Cargo.toml "# new-stage: internal crates above this line" "$crate = { path = \"crates/$name\" }"
 insert_before crates/pipeline/Cargo.toml "# new-stage: stage crates above this line" "$crate.workspace = true"
 insert_before crates/pipeline/src/registry.rs "// new-stage: entries are added above this line" \
-  "    StageEntry { name: \"$name\", build: |options| Ok(Box::new(${crate//-/_}::$type::new(options)?)) },"
+  "    StageEntry { name: \"$name\", build: |options| Ok(Box::new(${crate//-/_}::$type::new(options)?)), learns_from_corpus: false },"
 
 echo "created crates/$name ($crate, stage type $type) and registered it."
 echo "next: write the stage in crates/$name/src/lib.rs, then add \"$name\" to 'stages' in a pipelines/*.toml"

@@ -103,11 +103,7 @@ fn comparable_text(lines: &[Line]) -> String {
         .filter(|l| l.text.split_whitespace().nth(5).is_some() && l.text.ends_with(['.', '!', '?', '"', '”']))
         .map(|l| &*l.text)
         .collect();
-    if prose.is_empty() {
-        lines.iter().map(|l| &*l.text).collect::<Vec<_>>().join("\n")
-    } else {
-        prose.join("\n")
-    }
+    if prose.is_empty() { lines.iter().map(|l| &*l.text).collect::<Vec<_>>().join("\n") } else { prose.join("\n") }
 }
 
 impl DocumentStage for Normalize {
