@@ -29,6 +29,8 @@ const NUMBER_CASES: u32 = 8_000;
 const HTML_CASES: u32 = 8_000;
 const JSONL_CASES: u32 = 12_000;
 const CORPUS_CASES: u32 = 1_500;
+/// Not counted in `GENERATED_INPUTS`: these inputs do not go through the stages.
+const LOWERCASE_CASES: u32 = 5_000;
 
 /// Generated inputs per run, counting a corpus case as its smallest size (2).
 const GENERATED_INPUTS: u32 = BYTES_CASES
@@ -665,6 +667,20 @@ proptest! {
     #[test]
     fn prose_with_adversarial_tokens(format in format(), text in mixed_text(60)) {
         check_one(format, text)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(LOWERCASE_CASES))]
+
+    /// The stages' fast lowercase is the standard library's, on any text and on
+    /// prose with accents, quotes and capital sigmas.
+    #[test]
+    fn lowercase_is_the_standard_librarys(text in any::<String>(), prose in mixed_text(30)) {
+        prop_assert_eq!(crimefacts_model::lowercase(&text), text.to_lowercase());
+        let greek = format!("{prose} ΟΔΟΣ Σ{prose}");
+        prop_assert_eq!(crimefacts_model::lowercase(&prose), prose.to_lowercase());
+        prop_assert_eq!(crimefacts_model::lowercase(&greek), greek.to_lowercase());
     }
 }
 

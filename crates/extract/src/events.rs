@@ -207,7 +207,7 @@ pub(crate) fn find_events(
     let mut events = Vec::new();
     let mut previous_date: Option<&DateMention> = None;
     for sentence in &doc.sentences {
-        let lower = sentence.text.to_lowercase();
+        let lower = crimefacts_model::lowercase(&sentence.text);
         let tokens = words(&lower);
         let mut types: Vec<&'static str> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {

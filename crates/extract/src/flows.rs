@@ -196,7 +196,7 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
         let shares: Vec<&Amount> =
             sentence_run(amounts, sentence.sentence, |a| a.sentence).iter().filter(|a| a.kind == "percent").collect();
         let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
-        let lower = sentence.text.to_lowercase();
+        let lower = crimefacts_model::lowercase(&sentence.text);
         let moving = lower
             .split(|c: char| !c.is_alphanumeric() && c != '-')
             .any(|w| MOVING_WORDS.contains(w) || w.ends_with("-produced"));

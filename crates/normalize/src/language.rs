@@ -76,7 +76,7 @@ fn fast_path(body: &str) -> Option<(&'static str, f64)> {
     while !body.is_char_boundary(end) {
         end -= 1;
     }
-    let sample = body[..end].to_lowercase();
+    let sample = crimefacts_model::lowercase(&body[..end]);
     for word in sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(FAST_PATH_WORDS) {
         let Some(&lists) = MARKER_BITS.get(word) else { continue };
         for (i, hit) in hits.iter_mut().enumerate() {

@@ -89,7 +89,7 @@ fn line_key(site: &str, line: &str) -> u64 {
     if line.is_ascii() {
         line.bytes().for_each(|b| key.write_u8(b.to_ascii_lowercase()));
     } else {
-        key.write(line.to_lowercase().as_bytes());
+        key.write(crimefacts_model::lowercase(line).as_bytes());
     }
     key.finish()
 }

@@ -66,7 +66,7 @@ pub fn split_lines(raw: &str) -> Vec<Line<'_>> {
 
 /// Lowercase, with a fast path for ASCII (most lines of most pages).
 pub fn lowercase(text: &str) -> String {
-    if text.is_ascii() { text.to_ascii_lowercase() } else { text.to_lowercase() }
+    crimefacts_model::lowercase(text)
 }
 
 /// Code points in `text`: bytes that do not continue a UTF-8 sequence.
