@@ -19,10 +19,6 @@ pub struct Line<'raw> {
     pub after_blank: bool,
 }
 
-fn is_line_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{0085}' | '\u{000b}' | '\u{000c}')
-}
-
 /// Splits `raw` into its non-blank lines. `\r\n`, `\r`, `\n`, U+2028 and U+2029
 /// all end a line.
 pub fn split_lines(raw: &str) -> Vec<Line<'_>> {
@@ -31,22 +27,17 @@ pub fn split_lines(raw: &str) -> Vec<Line<'_>> {
     let mut chars_seen: i64 = 0;
     let mut rest = raw;
     while !rest.is_empty() {
-        let end = rest
-            .bytes()
-            .position(|b| matches!(b, b'\n' | b'\r' | 0x0b | 0x0c | 0xc2 | 0xe2))
-            .and_then(|candidate| rest[candidate..].find(is_line_break).map(|i| candidate + i))
-            .unwrap_or(rest.len());
-        let content = &rest[..end];
-        let content_chars = count_chars(content);
-        let text = clean_line(content);
+        let scan = scan_line(rest.as_bytes());
+        let content = &rest[..scan.end];
+        let text = if scan.plain { Cow::Borrowed(content) } else { clean_line(content) };
         if text.is_empty() {
             after_blank = !lines.is_empty();
         } else {
-            lines.push(Line { text, raw_start: chars_seen, raw_end: chars_seen + content_chars, after_blank });
+            lines.push(Line { text, raw_start: chars_seen, raw_end: chars_seen + scan.chars, after_blank });
             after_blank = false;
         }
-        chars_seen += content_chars;
-        rest = &rest[end..];
+        chars_seen += scan.chars;
+        rest = &rest[scan.end..];
         // One break, counting "\r\n" as one.
         let mut breaks = rest.chars();
         match breaks.next() {
@@ -64,28 +55,52 @@ pub fn split_lines(raw: &str) -> Vec<Line<'_>> {
     lines
 }
 
+/// What one pass over a line's bytes learns.
+struct LineScan {
+    /// Byte offset of the line break (or the end of the text).
+    end: usize,
+    /// Code points before it.
+    chars: i64,
+    /// Printable ASCII with single inner spaces: already clean.
+    plain: bool,
+}
+
+/// Finds the end of the first line of `bytes` (a whole UTF-8 text's tail),
+/// counting its code points and checking whether it is already clean, in one
+/// pass: every line of every page goes through this twice (corpus and main pass).
+fn scan_line(bytes: &[u8]) -> LineScan {
+    let mut chars: i64 = 0;
+    let mut plain = bytes.first() != Some(&b' ');
+    let mut previous_space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\n' | b'\r' | 0x0b | 0x0c => break,
+            // U+0085 (C2 85), U+2028 and U+2029 (E2 80 A8/A9).
+            0xc2 if bytes.get(i + 1) == Some(&0x85) => break,
+            0xe2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)) => break,
+            _ => {}
+        }
+        chars += i64::from((b as i8) >= -0x40);
+        let space = b == b' ';
+        plain &= (0x20..0x7f).contains(&b) && !(space && previous_space);
+        previous_space = space;
+        i += 1;
+    }
+    LineScan { end: i, chars, plain: plain && !previous_space }
+}
+
 /// Lowercase, with a fast path for ASCII (most lines of most pages).
 pub fn lowercase(text: &str) -> String {
     crimefacts_model::lowercase(text)
 }
 
-/// Code points in `text`: bytes that do not continue a UTF-8 sequence.
-fn count_chars(text: &str) -> i64 {
-    text.bytes().filter(|&b| (b as i8) >= -0x40).count() as i64
-}
-
 /// NFC; every space character becomes one ASCII space; zero-width characters and
-/// soft hyphens go; the ends are trimmed.
-pub fn clean_line(line: &str) -> Cow<'_, str> {
-    // Fast path: printable ASCII with single inner spaces is already clean.
-    let bytes = line.as_bytes();
-    let plain = bytes.iter().all(|b| (0x20..0x7f).contains(b))
-        && bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && !bytes.windows(2).any(|w| w == b"  ");
-    if plain {
-        return Cow::Borrowed(line);
-    }
+/// soft hyphens go; the ends are trimmed. For the lines [`scan_line`] did not
+/// find plain (printable ASCII with single inner spaces), which are kept as
+/// they are.
+fn clean_line(line: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
     // Most lines are already NFC; composing them again is the costly part.
@@ -144,6 +159,28 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(normalize_text(raw), want, "{raw:?}");
         }
+    }
+
+    #[test]
+    fn every_line_break_and_only_those_ends_a_line() {
+        for line_break in ["\n", "\r", "\r\n", "\u{2028}", "\u{2029}", "\u{0085}", "\u{000b}", "\u{000c}"] {
+            let texts: Vec<String> =
+                split_lines(&format!("a{line_break}b")).into_iter().map(|l| l.text.into()).collect();
+            assert_eq!(texts, ["a", "b"], "{line_break:?}");
+        }
+        // Characters that share a first byte with U+0085 or U+2028.
+        for other in ["\u{00a0}", "\u{00b0}", "\u{2014}", "\u{201c}", "\u{2027}", "\u{202a}", "\u{2080}"] {
+            assert_eq!(split_lines(&format!("a{other}b")).len(), 1, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn plain_lines_are_borrowed_and_others_cleaned() {
+        let lines = split_lines("Plain line here\n two  spaces \nend ");
+        assert!(matches!(lines[0].text, Cow::Borrowed("Plain line here")));
+        assert_eq!(lines[1].text, "two spaces");
+        assert_eq!(lines[2].text, "end");
+        assert_eq!((lines[2].raw_start, lines[2].raw_end), (30, 34));
     }
 
     #[test]
