@@ -85,7 +85,7 @@ pub struct Fingerprint {
 
 /// Fingerprints a text: lowercase alphanumeric words, shingled by five.
 pub fn fingerprint(text: &str) -> Fingerprint {
-    let lowered = crate::text::lowercase(text);
+    let lowered = crimefacts_model::lowercase(text);
     let words: Vec<u64> = lowered
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -314,7 +314,7 @@ impl LineFeatures {
         let date_line = date.is_some() && !prose && n <= date_words + 6;
 
         // Short lines only: the words lowercased and bare, as the lists hold them.
-        let lowered = if n <= 6 { crate::text::lowercase(text) } else { String::new() };
+        let lowered = if n <= 6 { crimefacts_model::lowercase(text) } else { String::new() };
         let lower: Vec<&str> = lowered.split_whitespace().map(bare).collect();
         let end_marker = n <= 6 && !text.ends_with('.') && {
             let folded = lower.join(" ");

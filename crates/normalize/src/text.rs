@@ -91,11 +91,6 @@ fn scan_line(bytes: &[u8]) -> LineScan {
     LineScan { end: i, chars, plain: plain && !previous_space }
 }
 
-/// Lowercase, with a fast path for ASCII (most lines of most pages).
-pub fn lowercase(text: &str) -> String {
-    crimefacts_model::lowercase(text)
-}
-
 /// NFC; every space character becomes one ASCII space; zero-width characters and
 /// soft hyphens go; the ends are trimmed. For the lines [`scan_line`] did not
 /// find plain (printable ASCII with single inner spaces), which are kept as
