@@ -269,13 +269,10 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let entries = stage_entries(&config.stages)?;
     let aggregates = select_aggregates(&config.aggregates)?;
     let output = PathBuf::from(&config.output);
+    // Checked before the corpus pass, which can take minutes; what an earlier
+    // run left there is only removed once every stage has been built.
     std::fs::create_dir_all(&output)
         .with_context(|| format!("cannot create output folder {}: check the path and permissions", output.display()))?;
-    if let Some(shard) = options.shard {
-        // Until this shard has finished, nothing may take its old parts for complete.
-        ShardManifest::remove(&output, shard)?;
-    }
-    document_index::remove(&output)?;
 
     let (files, mut discovery_rejects) = discover(&config.input)?;
     tracing::info!(files = files.len(), unsupported = discovery_rejects.len(), input = %config.input, "discovered input");
@@ -319,6 +316,11 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     let stages: Vec<Box<dyn DocumentStage>> = stages.into_iter().map(|(_, s)| s).collect();
     let clock = PhaseClock::new(&stages);
     clock.add_duration(clock.corpus, corpus_time);
+    if let Some(shard) = options.shard {
+        // Until this shard has finished, nothing may take its old parts for complete.
+        ShardManifest::remove(&output, shard)?;
+    }
+    document_index::remove(&output)?;
 
     let mut files = files;
     if let Some(shard) = options.shard {
