@@ -283,18 +283,17 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     // 2 threads: stages built after 73 ms, the regular expressions after 38).
     // With one thread, join runs the two sides one after the other.
     let stage_options = config.options.stage_options();
-    type Built = (Vec<usize>, Vec<Box<dyn DocumentStage>>);
+    // Each stage with its place in the pipeline file's order.
+    type Built = Vec<(usize, Box<dyn DocumentStage>)>;
     let build = |learning: bool| -> anyhow::Result<Built> {
         let entries = entries.iter().enumerate().filter(|(_, e)| e.learns_from_corpus == learning);
-        let built: Vec<(usize, Box<dyn DocumentStage>)> =
-            entries.map(|(i, entry)| Ok((i, (entry.build)(&stage_options)?))).collect::<anyhow::Result<_>>()?;
-        Ok(built.into_iter().unzip())
+        entries.map(|(i, entry)| Ok((i, (entry.build)(&stage_options)?))).collect()
     };
     let mut corpus_time = Duration::ZERO;
     let (learners, others) = pool.install(|| {
         rayon::join(
-            || {
-                let (order, mut learners) = build(true)?;
+            || -> anyhow::Result<Built> {
+                let (order, mut learners): (Vec<usize>, Vec<_>) = build(true)?.into_iter().unzip();
                 if !learners.is_empty() {
                     let started = Instant::now();
                     let units = UnitReader::with_limits(files.clone(), config.limits.read_limits());
@@ -302,16 +301,13 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                     corpus_time = started.elapsed();
                     tracing::info!(seconds = corpus_time.as_secs_f64(), "corpus pass done");
                 }
-                anyhow::Ok((order, learners))
+                Ok(order.into_iter().zip(learners).collect())
             },
             || build(false),
         )
     });
-    let (mut order, mut stages) = learners?;
-    let (other_order, other_stages) = others?;
-    order.extend(other_order);
-    stages.extend(other_stages);
-    let mut stages: Vec<(usize, Box<dyn DocumentStage>)> = order.into_iter().zip(stages).collect();
+    let mut stages = learners?;
+    stages.extend(others?);
     stages.sort_by_key(|(i, _)| *i);
     let stages: Vec<Box<dyn DocumentStage>> = stages.into_iter().map(|(_, s)| s).collect();
     let clock = PhaseClock::new(&stages);
