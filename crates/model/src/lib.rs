@@ -7,6 +7,8 @@
 //! [`CONTRACT_VERSION`]. It must not depend on any other workspace crate, nor on
 //! polars or any I/O: it is plain data that every stage speaks.
 
+#[doc(hidden)]
+pub mod draw;
 mod rows;
 mod schema;
 mod stage;

@@ -505,44 +505,16 @@ mod tests {
         for line in listed.filter(|l| l.is_ascii()) {
             assert_eq!(WordCounts::of_ascii(line.as_bytes()), WordCounts::of_any(&line), "{line:?}");
         }
+        #[rustfmt::skip]
         let pieces = [
-            "the",
-            "The",
-            "of",
-            "DE",
-            "share",
-            "Tweet",
-            "email",
-            "-",
-            "--",
-            "a-b",
-            "(",
-            ")",
-            ".",
-            ",",
-            "'",
-            "x",
-            "Z9",
-            "1",
-            " ",
-            "  ",
-            "\t",
-            "\u{b}",
-            "\u{c}",
-            "\r",
-            "\n",
-            "verylongwordbeyondsixteen",
-            "print",
-            "|",
+            "the", "The", "of", "DE", "share", "Tweet", "email", "-", "--", "a-b", "(", ")", ".", ",", "'",
+            "x", "Z9", "1", " ", "  ", "\t", "\u{b}", "\u{c}", "\r", "\n", "verylongwordbeyondsixteen",
+            "print", "|",
         ];
-        let mut state: u64 = 0x853c_49e6_748f_ea9b;
-        let mut next = |bound: usize| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % bound
-        };
+        let mut draw = crimefacts_model::draw::Draw::new(0x853c_49e6_748f_ea9b);
         let mut listed_words = 0;
         for _ in 0..20_000 {
-            let line: String = (0..next(16)).map(|_| pieces[next(pieces.len())]).collect();
+            let line = draw.text(&pieces, 16);
             let counts = WordCounts::of_ascii(line.as_bytes());
             assert_eq!(counts, WordCounts::of_any(&line), "{line:?}");
             listed_words += counts.function_words + counts.widget_words;

@@ -230,19 +230,12 @@ mod tests {
     /// lines drawn from characters on both sides of that line (a fixed seed).
     #[test]
     fn plain_lines_are_the_ones_cleaning_keeps() {
-        let alphabet: Vec<char> =
-            "aZ09 .,'’“—ñÁçü×€·\t\u{a0}\u{ad}\u{200b}\u{301}\u{2000}\u{2066}\u{feff}\u{7f}\u{85}é😀Ωж"
-                .chars()
-                .collect();
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |bound: usize| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % bound
-        };
+        let alphabet = "aZ09 .,'’“—ñÁçü×€·\t\u{a0}\u{ad}\u{200b}\u{301}\u{2000}\u{2066}\u{feff}\u{7f}\u{85}é😀Ωж";
+        let pieces: Vec<&str> = alphabet.char_indices().map(|(i, c)| &alphabet[i..i + c.len_utf8()]).collect();
+        let mut draw = crimefacts_model::draw::Draw::new(0x9e37_79b9_7f4a_7c15);
         let mut plain_lines = 0;
         for _ in 0..20_000 {
-            let len = next(12);
-            let line: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let line = draw.text(&pieces, 12);
             let scan = scan_line(line.as_bytes());
             if scan.plain {
                 plain_lines += 1;
