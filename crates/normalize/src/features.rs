@@ -300,55 +300,95 @@ struct WordCounts {
 }
 
 impl WordCounts {
-    /// Every line's words are counted, so an ASCII line (most lines of most
-    /// pages) is split and classified byte by byte; any other goes through
-    /// [`Self::of_any`], which gives the same counts for ASCII too (a test
-    /// compares the two).
+    /// Every line's words are counted, so ASCII words (most words of most
+    /// lines, also in Spanish) are classified byte by byte, and the others
+    /// character by character as [`Self::of_any`] does for all of them (a
+    /// test compares the two).
     fn of(text: &str) -> Self {
-        if text.is_ascii() { Self::of_ascii(text.as_bytes()) } else { Self::of_any(text) }
-    }
-
-    fn of_any(text: &str) -> Self {
-        // Whitespace is neither a letter nor lowercase, so counting letters
-        // word by word counts those of the line.
         let mut counts = Self::default();
-        for word in text.split_whitespace() {
-            counts.words += 1;
-            let kind = WORD_KINDS.kind_of_written(word);
-            counts.function_words += usize::from(kind & FUNCTION != 0);
-            counts.widget_words += usize::from(kind & WIDGET != 0);
-            let first = word.chars().next().expect("a word has a character");
-            counts.capitalized += usize::from(first.is_uppercase());
-            counts.lowercase_initial += usize::from(first.is_lowercase());
-            if word.is_ascii() {
-                counts.letters += word.bytes().filter(u8::is_ascii_alphabetic).count();
-                counts.any_lowercase |= word.bytes().any(|b| b.is_ascii_lowercase());
+        for (word, ascii) in words(text) {
+            if ascii {
+                counts.add_ascii(word.as_bytes());
             } else {
-                counts.letters += word.chars().filter(|c| c.is_alphabetic()).count();
-                counts.any_lowercase |= word.chars().any(char::is_lowercase);
+                counts.add_any(word);
             }
         }
         counts
     }
 
-    fn of_ascii(text: &[u8]) -> Self {
-        // The ASCII characters that `char::is_whitespace` holds (with U+000B).
-        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    /// The general path alone, which the tests hold the fast one to.
+    #[cfg(test)]
+    fn of_any(text: &str) -> Self {
         let mut counts = Self::default();
-        for word in text.split(space).filter(|w| !w.is_empty()) {
-            counts.words += 1;
-            let kind = WORD_KINDS.kind_of_ascii(word);
-            counts.function_words += usize::from(kind & FUNCTION != 0);
-            counts.widget_words += usize::from(kind & WIDGET != 0);
-            counts.capitalized += usize::from(word[0].is_ascii_uppercase());
-            counts.lowercase_initial += usize::from(word[0].is_ascii_lowercase());
-            for &b in word {
-                counts.letters += usize::from(b.is_ascii_alphabetic());
-                counts.any_lowercase |= b.is_ascii_lowercase();
-            }
-        }
+        text.split_whitespace().for_each(|word| counts.add_any(word));
         counts
     }
+
+    // Whitespace is neither a letter nor lowercase, so counting letters word
+    // by word counts those of the line.
+    fn add_any(&mut self, word: &str) {
+        self.words += 1;
+        let kind = WORD_KINDS.kind_of_written(word);
+        self.function_words += usize::from(kind & FUNCTION != 0);
+        self.widget_words += usize::from(kind & WIDGET != 0);
+        let first = word.chars().next().expect("a word has a character");
+        self.capitalized += usize::from(first.is_uppercase());
+        self.lowercase_initial += usize::from(first.is_lowercase());
+        self.letters += word.chars().filter(|c| c.is_alphabetic()).count();
+        self.any_lowercase |= word.chars().any(char::is_lowercase);
+    }
+
+    fn add_ascii(&mut self, word: &[u8]) {
+        self.words += 1;
+        let kind = WORD_KINDS.kind_of_ascii(word);
+        self.function_words += usize::from(kind & FUNCTION != 0);
+        self.widget_words += usize::from(kind & WIDGET != 0);
+        self.capitalized += usize::from(word[0].is_ascii_uppercase());
+        self.lowercase_initial += usize::from(word[0].is_ascii_lowercase());
+        for &b in word {
+            self.letters += usize::from(b.is_ascii_alphabetic());
+            self.any_lowercase |= b.is_ascii_lowercase();
+        }
+    }
+}
+
+/// The words of `text` as `split_whitespace` finds them, each with whether it
+/// is ASCII. Only non-ASCII characters are decoded.
+fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let bytes = text.as_bytes();
+    // Whether a space starts at `i`, and the length of the character there.
+    let space_at = move |i: usize| -> (bool, usize) {
+        match bytes[i] {
+            // The ASCII characters that `char::is_whitespace` holds (with U+000B).
+            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
+            b if b < 0x80 => (false, 1),
+            _ => {
+                let c = text[i..].chars().next().expect("a character starts here");
+                (c.is_whitespace(), c.len_utf8())
+            }
+        }
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let (space, len) = space_at(at);
+            if !space {
+                break;
+            }
+            at += len;
+        }
+        let start = at;
+        let mut ascii = true;
+        while at < bytes.len() {
+            let (space, len) = space_at(at);
+            if space {
+                break;
+            }
+            ascii &= len == 1;
+            at += len;
+        }
+        (at > start).then(|| (&text[start..at], ascii))
+    })
 }
 
 static WORD_KINDS: LazyLock<WordKinds> = LazyLock::new(WordKinds::new);
@@ -494,28 +534,30 @@ mod tests {
         LineFeatures::of(text, None)
     }
 
-    /// The ASCII path counts what the general one does: every listed word in
-    /// several cases and wrappings, and 20,000 drawn lines (fixed seed).
+    /// The word-by-word fast path counts what the general one does: every
+    /// listed word in several cases and wrappings, and 20,000 drawn lines
+    /// (fixed seed) of ASCII and other words, ASCII and Unicode spaces.
     #[test]
-    fn ascii_word_counts_are_the_general_ones() {
+    fn word_counts_are_the_general_ones() {
         let listed = FUNCTION_WORDS
             .iter()
             .chain(WIDGET_WORDS)
             .flat_map(|w| [w.to_string(), w.to_uppercase(), format!("({w}),"), format!("--{w}--"), format!("\"{w}\"")]);
-        for line in listed.filter(|l| l.is_ascii()) {
-            assert_eq!(WordCounts::of_ascii(line.as_bytes()), WordCounts::of_any(&line), "{line:?}");
+        for line in listed {
+            assert_eq!(WordCounts::of(&line), WordCounts::of_any(&line), "{line:?}");
         }
         #[rustfmt::skip]
         let pieces = [
             "the", "The", "of", "DE", "share", "Tweet", "email", "-", "--", "a-b", "(", ")", ".", ",", "'",
             "x", "Z9", "1", " ", "  ", "\t", "\u{b}", "\u{c}", "\r", "\n", "verylongwordbeyondsixteen",
-            "print", "|",
+            "print", "|", "’", "é", "Perú", "más", "ÉL", "\u{a0}", "\u{2003}", "\u{85}", "\u{3000}", "ǅ", "İ",
+            "—", "😀",
         ];
         let mut draw = crimefacts_model::draw::Draw::new(0x853c_49e6_748f_ea9b);
         let mut listed_words = 0;
         for _ in 0..20_000 {
             let line = draw.text(&pieces, 16);
-            let counts = WordCounts::of_ascii(line.as_bytes());
+            let counts = WordCounts::of(&line);
             assert_eq!(counts, WordCounts::of_any(&line), "{line:?}");
             listed_words += counts.function_words + counts.widget_words;
         }
