@@ -103,10 +103,12 @@ struct Segment {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ByteClass {
     Other,
-    /// ASCII punctuation other than the comma. No form's pattern matches one
-    /// (they are letters, digits, spaces, commas and "º"), so no date
-    /// expression spans two segments, and searching each segment alone finds
-    /// what searching the whole text finds.
+    /// ASCII punctuation other than the comma and the underscore. No form's
+    /// pattern matches one (they are letters, digits, spaces, commas and "º"),
+    /// so no date expression spans two segments, and searching each segment
+    /// alone finds what searching the whole text finds. Word boundaries see
+    /// the end of a window as they see such a byte; an underscore is a word
+    /// character to them, so it cannot end one.
     EndsSegment,
     Digit,
     /// The first byte of a non-ASCII character, which may be a digit of
@@ -119,7 +121,7 @@ static BYTE_CLASSES: [ByteClass; 256] = {
     let mut b = 0;
     while b < 256 {
         let byte = b as u8;
-        classes[b] = if byte.is_ascii_punctuation() && byte != b',' {
+        classes[b] = if byte.is_ascii_punctuation() && byte != b',' && byte != b'_' {
             ByteClass::EndsSegment
         } else if byte.is_ascii_digit() {
             ByteClass::Digit
@@ -513,8 +515,12 @@ mod tests {
             "2014", "from ", "to ", "so far ", "in ", "since ", "the beginning of ", "last ", "month", "mês",
             "AÑO", "año ", "el ", "pasado", "earlier ", "23rd", "º", ", ", ".", "(", ")", " ", "\n", "١٩٩٠",
             "२०१३", "Auguſt ", "K", "within ", "May", "mayo", "-", "/", "’", "x", "July 22, 2015", ", 2015",
-            "anoctubre",
+            "anoctubre", "_", "_x",
         ];
+        // Every ASCII punctuation character too, each next to date words.
+        let punctuation: Vec<String> =
+            (b'!'..=b'~').filter(u8::is_ascii_punctuation).map(|b| char::from(b).to_string()).collect();
+        let pieces: Vec<&str> = pieces.into_iter().chain(punctuation.iter().map(String::as_str)).collect();
         let mut draw = crimefacts_model::draw::Draw::new(0x2545_f491_4f6c_dd1d);
         let mut matched = 0;
         for _ in 0..20_000 {
