@@ -4,12 +4,12 @@
 //! (period). Without a publication date, only fully written dates resolve.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
+
+use crate::windows::{Holds, Segmenter, captures_in, windows};
 
 const MONTHS: &[(&str, u32)] = &[
     ("january", 1),
@@ -64,76 +64,19 @@ fn month_number(name: &str) -> Option<u32> {
 /// longer forms first.
 struct DatePatterns {
     forms: Vec<(Form, Regex)>,
-    /// The words that every date expression holds one of (see [`Anchors`]).
-    anchor_words: AhoCorasick,
-    /// Each of `anchor_words` with its kind.
-    anchor_kinds: Vec<(String, Anchors)>,
+    /// What each stretch of a text holds that date expressions are made of.
+    /// Every form needs some of it (see [`Form::needs`]) and holds no ASCII
+    /// punctuation but the comma: most sentences of an article hold no date,
+    /// and fifteen scans of every whole body were a tenth of extraction.
+    segmenter: Segmenter,
 }
 
-/// What a stretch of text holds that date expressions are made of. Every form
-/// needs some of these (see [`Form::needs`]), so a form is only searched
-/// for in the stretches that have what it needs: most sentences of an
-/// article hold no date, and fifteen scans of the whole body were a tenth of
-/// extraction.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Anchors(u8);
-
-impl Anchors {
-    const MONTH: Self = Self(1);
-    const DIGIT: Self = Self(2);
-    /// "year", "año", "ano".
-    const YEAR_WORD: Self = Self(4);
-    /// "month", "mes", "mês".
-    const MONTH_WORD: Self = Self(8);
-    const ALL: Self = Self(15);
-
-    fn has(self, other: Self) -> bool {
-        self.0 & other.0 == other.0
-    }
-}
-
-/// A stretch between two characters that no date expression holds.
-#[derive(Debug)]
-struct Segment {
-    bytes: Range<usize>,
-    anchors: Anchors,
-}
-
-/// What a byte is to [`DatePatterns::segments`], looked up in one table.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ByteClass {
-    Other,
-    /// ASCII punctuation other than the comma and the underscore. No form's
-    /// pattern matches one (they are letters, digits, spaces, commas and "º"),
-    /// so no date expression spans two segments, and searching each segment
-    /// alone finds what searching the whole text finds. Word boundaries see
-    /// the end of a window as they see such a byte; an underscore is a word
-    /// character to them, so it cannot end one.
-    EndsSegment,
-    Digit,
-    /// The first byte of a non-ASCII character, which may be a digit of
-    /// another script.
-    NonAsciiStart,
-}
-
-static BYTE_CLASSES: [ByteClass; 256] = {
-    let mut classes = [ByteClass::Other; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        classes[b] = if byte.is_ascii_punctuation() && byte != b',' && byte != b'_' {
-            ByteClass::EndsSegment
-        } else if byte.is_ascii_digit() {
-            ByteClass::Digit
-        } else if byte >= 0xc0 {
-            ByteClass::NonAsciiStart
-        } else {
-            ByteClass::Other
-        };
-        b += 1;
-    }
-    classes
-};
+const MONTH: Holds = 1;
+const DIGIT: Holds = 2;
+/// "year", "año", "ano".
+const YEAR_WORD: Holds = 4;
+/// "month", "mes", "mês".
+const MONTH_WORD: Holds = 8;
 
 static PATTERNS: LazyLock<DatePatterns> = LazyLock::new(|| {
     let m = months();
@@ -156,95 +99,26 @@ static PATTERNS: LazyLock<DatePatterns> = LazyLock::new(|| {
         (Form::Year, r"(?i)(?:in|en|em|during|durante|for|of)\s+(?P<year>(?:19|20)\d{2})(?-u:\b)".to_string()),
     ];
     let forms = forms.into_iter().map(|(f, p)| (f, Regex::new(&p).expect("static date pattern"))).collect();
-    let mut words: Vec<(String, Anchors)> = Vec::new();
-    let month_names = MONTHS.iter().map(|m| (m.0, Anchors::MONTH));
-    let unit_words = [("year", Anchors::YEAR_WORD), ("año", Anchors::YEAR_WORD), ("ano", Anchors::YEAR_WORD)]
-        .into_iter()
-        .chain([("month", Anchors::MONTH_WORD), ("mes", Anchors::MONTH_WORD), ("mês", Anchors::MONTH_WORD)]);
-    for (word, kind) in month_names.chain(unit_words) {
-        // The automaton folds ASCII case only: "MARÇO" needs its own entry.
-        words.push((word.to_string(), kind));
-        if !word.is_ascii() {
-            words.push((word.to_uppercase(), kind));
-        }
-    }
-    let anchor_words = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(words.iter().map(|w| &w.0))
-        .expect("static date anchor words");
-    DatePatterns { forms, anchor_words, anchor_kinds: words }
+    let unit_words = [("year", YEAR_WORD), ("año", YEAR_WORD), ("ano", YEAR_WORD)].into_iter().chain([
+        ("month", MONTH_WORD),
+        ("mes", MONTH_WORD),
+        ("mês", MONTH_WORD),
+    ]);
+    let words: Vec<(&str, Holds)> = MONTHS.iter().map(|m| (m.0, MONTH)).chain(unit_words).collect();
+    DatePatterns { forms, segmenter: Segmenter::new(b",", &words, DIGIT, true) }
 });
-
-impl DatePatterns {
-    /// The segments of `text`, with what each holds.
-    fn segments(&self, text: &str) -> Vec<Segment> {
-        let bytes = text.as_bytes();
-        let mut segments = Vec::new();
-        let mut current = Segment { bytes: 0..0, anchors: Anchors::default() };
-        for (i, &b) in bytes.iter().enumerate() {
-            match BYTE_CLASSES[usize::from(b)] {
-                ByteClass::Other => {}
-                ByteClass::EndsSegment => {
-                    current.bytes.end = i;
-                    let next = Segment { bytes: i + 1..i + 1, anchors: Anchors::default() };
-                    segments.push(std::mem::replace(&mut current, next));
-                }
-                ByteClass::Digit => current.anchors.0 |= Anchors::DIGIT.0,
-                // `\d` is any Unicode digit; `is_numeric` holds all of them.
-                ByteClass::NonAsciiStart => {
-                    if text[i..].chars().next().is_some_and(char::is_numeric) {
-                        current.anchors.0 |= Anchors::DIGIT.0;
-                    }
-                }
-            }
-        }
-        current.bytes.end = bytes.len();
-        segments.push(current);
-        // The patterns fold case by Unicode's rules, under which "ſ" is an "s"
-        // and the Kelvin sign a "k": a text with either is searched whole.
-        if text.contains(['\u{17f}', '\u{212a}']) {
-            segments.iter_mut().for_each(|s| s.anchors = Anchors::ALL);
-            return segments;
-        }
-        // Every place an anchor word starts: a leftmost search again from the
-        // byte after each find, since words may overlap ("anoctubre"). Two
-        // words of different kinds never start at the same place (a test
-        // checks), so one find per start says all.
-        let mut from = 0;
-        while let Some(found) = self.anchor_words.find(aho_corasick::Input::new(text).span(from..text.len())) {
-            let at = segments.partition_point(|s| s.bytes.end < found.start());
-            segments[at].anchors.0 |= self.anchor_kinds[found.pattern().as_usize()].1.0;
-            from = found.start() + 1;
-        }
-        segments
-    }
-}
-
-/// The stretches of text to search for one form: its segments, with those a
-/// few bytes apart searched as one (a search has a fixed cost of its own).
-fn windows(segments: &[Segment], needs: impl Fn(Anchors) -> bool) -> Vec<Range<usize>> {
-    const GAP: usize = 64;
-    let mut windows: Vec<Range<usize>> = Vec::new();
-    for segment in segments.iter().filter(|s| needs(s.anchors)) {
-        match windows.last_mut() {
-            Some(last) if segment.bytes.start <= last.end + GAP => last.end = segment.bytes.end,
-            _ => windows.push(segment.bytes.clone()),
-        }
-    }
-    windows
-}
 
 impl Form {
     /// Whether a segment holds what an expression of this form is made of.
-    fn needs(self, has: Anchors) -> bool {
-        let (month, digit) = (has.has(Anchors::MONTH), has.has(Anchors::DIGIT));
+    fn needs(self, has: Holds) -> bool {
+        let (month, digit) = (has & MONTH != 0, has & DIGIT != 0);
         match self {
             Form::Between | Form::FullDate | Form::MonthDay | Form::MonthYear => month && digit,
             Form::MonthRange | Form::Month => month,
             Form::YearRange | Form::Since | Form::Year => digit,
-            Form::SoFar => digit || has.has(Anchors::YEAR_WORD),
-            Form::ThisYear | Form::LastYear => has.has(Anchors::YEAR_WORD),
-            Form::ThisMonth | Form::LastMonth => has.has(Anchors::MONTH_WORD),
+            Form::SoFar => digit || has & YEAR_WORD != 0,
+            Form::ThisYear | Form::LastYear => has & YEAR_WORD != 0,
+            Form::ThisMonth | Form::LastMonth => has & MONTH_WORD != 0,
         }
     }
 }
@@ -295,39 +169,15 @@ fn year_for(month: u32, published: Option<NaiveDate>) -> Option<i32> {
     Some(if month > p.month() { p.year() - 1 } else { p.year() })
 }
 
-/// The matches of one form's pattern in `text`: those a search of the whole
-/// text finds, found by searching only the windows that can hold them.
-fn form_matches<'t>(
-    text: &'t str,
-    segments: &[Segment],
-    form: Form,
-    re: &'t Regex,
-) -> impl Iterator<Item = regex::Captures<'t>> {
-    windows(segments, |has| form.needs(has)).into_iter().flat_map(move |window| {
-        // The text up to the window's end, searched from its start: a
-        // look-behind still sees the byte before it, and the byte after it
-        // ends a segment, as the end of a text does.
-        let haystack = &text[..window.end];
-        let mut from = Some(window.start);
-        std::iter::from_fn(move || {
-            let start = from?;
-            let c = re.captures_at(haystack, start)?;
-            // No form matches nothing; were one to, the search would move on.
-            from = Some(c.get(0).expect("match").end().max(start + 1)).filter(|&f| f <= haystack.len());
-            Some(c)
-        })
-    })
-}
-
 /// Every date expression in `text`, without overlaps, in text order.
 pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
     // Spans taken so far (start -> end), never overlapping one another: only
     // the one starting last before a match's end can overlap it.
     let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
-    let segments = PATTERNS.segments(text);
+    let segments = PATTERNS.segmenter.segments(text);
     for (form, re) in &PATTERNS.forms {
-        for c in form_matches(text, &segments, *form, re) {
+        for c in captures_in(text, windows(&segments, |has| form.needs(has)), re) {
             let whole = c.get(0).expect("match");
             if taken.range(..whole.end()).next_back().is_some_and(|(_, &end)| whole.start() < end) {
                 continue;
@@ -438,6 +288,7 @@ pub(crate) fn warm_up() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::windows::spans;
 
     fn resolve(text: &str, published: &str) -> Vec<(String, Option<String>, Option<String>, &'static str)> {
         let published = NaiveDate::parse_from_str(published, "%Y-%m-%d").ok();
@@ -486,23 +337,6 @@ mod tests {
         assert_eq!(one("from November to February", p), (d("2014-11-01"), d("2015-02-28"), "period"));
     }
 
-    #[test]
-    fn no_anchor_word_starts_one_of_another_kind() {
-        let words = &PATTERNS.anchor_kinds;
-        assert_eq!(PATTERNS.anchor_words.patterns_len(), words.len());
-        for (word, kind) in words {
-            for (other, other_kind) in words {
-                let prefix = other.to_lowercase().starts_with(&word.to_lowercase());
-                assert!(!prefix || kind == other_kind, "{word} starts {other}");
-            }
-        }
-    }
-
-    /// Every group span of every match, as a search of the whole text finds them.
-    fn spans<'t>(matches: impl Iterator<Item = regex::Captures<'t>>) -> Vec<Vec<Option<(usize, usize)>>> {
-        matches.map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect()).collect()
-    }
-
     /// The windows find what whole-text searches find, form by form, over
     /// 20,000 texts drawn (fixed seed) from date words, digits of several
     /// scripts, punctuation that ends a segment and letters that fold into
@@ -525,11 +359,12 @@ mod tests {
         let mut matched = 0;
         for _ in 0..20_000 {
             let text = draw.text(&pieces, 24);
-            let segments = PATTERNS.segments(&text);
+            let segments = PATTERNS.segmenter.segments(&text);
             for (form, re) in &PATTERNS.forms {
                 let whole = spans(re.captures_iter(&text));
                 matched += whole.len();
-                assert_eq!(spans(form_matches(&text, &segments, *form, re)), whole, "{form:?} in {text:?}");
+                let windowed = spans(captures_in(&text, windows(&segments, |has| form.needs(has)), re));
+                assert_eq!(windowed, whole, "{form:?} in {text:?}");
             }
         }
         assert!(matched > 10_000, "the draw should hold dates ({matched})");

@@ -18,6 +18,7 @@ mod gazetteer;
 mod lexicon;
 mod numbers;
 mod persons;
+mod windows;
 
 pub(crate) use crimefacts_model::is_whole_word as is_word;
 use crimefacts_model::{DocRows, DocumentStage, StageError};

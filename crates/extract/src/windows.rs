@@ -1,0 +1,157 @@
+//! Searching a pattern only where it can match.
+//!
+//! Most patterns of extraction start with a name or a number, which leaves
+//! the regex engine no literal to skip ahead to: each scans every byte of the
+//! body. Many still hold one of a few words in every match (a month name,
+//! "said", a quotation mark) and never hold some ASCII punctuation. A
+//! [`Segmenter`] splits a text at that punctuation into segments and notes
+//! which of the words each segment holds, in one pass for several patterns;
+//! each pattern is then searched only in the segments that hold what it needs
+//! ([`captures_in`]). The matches are those a search of the whole text finds:
+//! none crosses the end of a segment, and each search sees the text around
+//! its window (the tests of every pattern that is searched this way compare
+//! the two).
+
+use std::ops::Range;
+
+use aho_corasick::AhoCorasick;
+use regex::{Captures, Regex};
+
+/// Bits saying what a segment holds; each [`Segmenter`] gives them meanings.
+pub(crate) type Holds = u32;
+
+/// Splits texts into segments for a family of patterns.
+pub(crate) struct Segmenter {
+    ends_segment: [bool; 256],
+    words: AhoCorasick,
+    /// The bits each of `words` sets.
+    kinds: Vec<Holds>,
+    /// The bit set by a digit of any script, or 0.
+    digit: Holds,
+    folds_case: bool,
+}
+
+/// A stretch of text between two bytes that no match holds.
+#[derive(Debug)]
+pub(crate) struct Segment {
+    pub bytes: Range<usize>,
+    pub holds: Holds,
+}
+
+impl Segmenter {
+    /// - `inside`: the ASCII punctuation a match may hold; any other ends a
+    ///   segment, except `_`, which word boundaries count as a letter (a
+    ///   window ending there would see a boundary the text does not have).
+    /// - `words`: the words a match holds, each with its bit. A word may not
+    ///   start another of a different bit (checked here): the search finds one
+    ///   word per place.
+    /// - `digit`: the bit that a digit of any script sets (`\d` is Unicode's),
+    ///   or 0.
+    /// - `folds_case`: whether the patterns are case-insensitive; the words
+    ///   then match in any case, given at most one non-ASCII letter each.
+    pub fn new(inside: &[u8], words: &[(&str, Holds)], digit: Holds, folds_case: bool) -> Self {
+        let ends_segment = std::array::from_fn(|b| {
+            let byte = b as u8;
+            byte.is_ascii_punctuation() && byte != b'_' && !inside.contains(&byte)
+        });
+        let fold = |word: &str| if folds_case { word.to_lowercase() } else { word.to_string() };
+        let mut entries: Vec<(String, Holds)> = Vec::new();
+        for &(word, kind) in words {
+            // The automaton folds ASCII letters only: "MARÇO" needs its own entry.
+            entries.push((word.to_string(), kind));
+            if folds_case && !word.is_ascii() {
+                assert!(word.chars().filter(|c| !c.is_ascii()).count() == 1, "{word:?}: one non-ASCII letter at most");
+                entries.push((word.to_uppercase(), kind));
+            }
+        }
+        for (word, kind) in &entries {
+            for (other, other_kind) in &entries {
+                let starts = fold(other).starts_with(&fold(word));
+                assert!(kind == other_kind || !starts, "{word:?} starts {other:?}, of another kind");
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(folds_case)
+            .build(entries.iter().map(|e| &e.0))
+            .expect("static words");
+        Self { ends_segment, words: automaton, kinds: entries.into_iter().map(|e| e.1).collect(), digit, folds_case }
+    }
+
+    /// The segments of `text`, with what each holds.
+    pub fn segments(&self, text: &str) -> Vec<Segment> {
+        let bytes = text.as_bytes();
+        let mut segments = Vec::new();
+        let (mut start, mut holds) = (0, 0);
+        for (i, &b) in bytes.iter().enumerate() {
+            if self.ends_segment[usize::from(b)] {
+                segments.push(Segment { bytes: start..i, holds });
+                (start, holds) = (i + 1, 0);
+            } else if self.digit != 0
+                && (b.is_ascii_digit() || (b >= 0xc0 && text[i..].chars().next().is_some_and(char::is_numeric)))
+            {
+                // `is_numeric` holds every character `\d` does.
+                holds |= self.digit;
+            }
+        }
+        segments.push(Segment { bytes: start..bytes.len(), holds });
+        // Unicode's case folding makes "ſ" an "s" and the Kelvin sign a "k",
+        // which the automaton does not: a text with either is searched whole.
+        if self.folds_case && text.contains(['\u{17f}', '\u{212a}']) {
+            segments.iter_mut().for_each(|s| s.holds = Holds::MAX);
+            return segments;
+        }
+        // Every place a word starts, as words may overlap ("anoctubre"): a
+        // leftmost search again from the byte after each find.
+        let mut from = 0;
+        while let Some(found) = self.words.find(aho_corasick::Input::new(text).span(from..text.len())) {
+            let at = segments.partition_point(|s| s.bytes.end < found.start());
+            segments[at].holds |= self.kinds[found.pattern().as_usize()];
+            from = found.start() + 1;
+        }
+        segments
+    }
+}
+
+/// The stretches of text to search for one pattern: the segments that hold
+/// what it needs, with those a few bytes apart searched as one (a search has
+/// a fixed cost of its own).
+pub(crate) fn windows(segments: &[Segment], needs: impl Fn(Holds) -> bool) -> Vec<Range<usize>> {
+    const GAP: usize = 64;
+    let mut windows: Vec<Range<usize>> = Vec::new();
+    for segment in segments.iter().filter(|s| needs(s.holds)) {
+        match windows.last_mut() {
+            Some(last) if segment.bytes.start <= last.end + GAP => last.end = segment.bytes.end,
+            _ => windows.push(segment.bytes.clone()),
+        }
+    }
+    windows
+}
+
+/// The matches of `re` in `text` that a search of the whole text finds, found
+/// by searching only `windows` (from [`windows`]).
+pub(crate) fn captures_in<'t>(
+    text: &'t str,
+    windows: Vec<Range<usize>>,
+    re: &'t Regex,
+) -> impl Iterator<Item = Captures<'t>> {
+    windows.into_iter().flat_map(move |window| {
+        // The text up to the window's end, searched from its start: a
+        // look-behind still sees the byte before it, and the byte after it
+        // ends a segment, which a word boundary sees as the end of a text.
+        let haystack = &text[..window.end];
+        let mut from = Some(window.start);
+        std::iter::from_fn(move || {
+            let start = from?;
+            let c = re.captures_at(haystack, start)?;
+            // None of the patterns matches nothing; were one to, the search moves on.
+            from = Some(c.get(0).expect("match").end().max(start + 1)).filter(|&f| f <= haystack.len());
+            Some(c)
+        })
+    })
+}
+
+/// Test support: every group span of every match.
+#[cfg(test)]
+pub(crate) fn spans<'t>(matches: impl Iterator<Item = Captures<'t>>) -> Vec<Vec<Option<(usize, usize)>>> {
+    matches.map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect()).collect()
+}
