@@ -10,7 +10,8 @@
 //! ([`captures_in`]). The matches are those a search of the whole text finds:
 //! none crosses the end of a segment, and each search sees the text around
 //! its window (the tests of every pattern that is searched this way compare
-//! the two).
+//! the two). It pays only when the words are rare: most sentences hold no
+//! date, but most hold a quotation mark or "said".
 
 use std::ops::Range;
 
