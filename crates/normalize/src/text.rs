@@ -122,8 +122,7 @@ fn kept_as_is(c: char) -> bool {
 
 /// NFC; every space character becomes one ASCII space; zero-width characters and
 /// soft hyphens go; the ends are trimmed. For the lines [`scan_line`] did not
-/// find plain (printable ASCII with single inner spaces), which are kept as
-/// they are.
+/// find plain (see [`LineScan::plain`]); plain lines are kept as they are.
 fn clean_line(line: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
