@@ -27,7 +27,7 @@ pub fn split_lines(raw: &str) -> Vec<Line<'_>> {
     let mut chars_seen: i64 = 0;
     let mut rest = raw;
     while !rest.is_empty() {
-        let scan = scan_line(rest.as_bytes());
+        let scan = scan_line(rest);
         let content = &rest[..scan.end];
         let text = if scan.plain { Cow::Borrowed(content) } else { clean_line(content) };
         if text.is_empty() {
@@ -66,10 +66,11 @@ struct LineScan {
     plain: bool,
 }
 
-/// Finds the end of the first line of `bytes` (a whole UTF-8 text's tail),
+/// Finds the end of the first line of `text` (the rest of a page),
 /// counting its code points and checking whether it is already clean, in one
 /// pass: every line of every page goes through this twice (corpus and main pass).
-fn scan_line(bytes: &[u8]) -> LineScan {
+fn scan_line(text: &str) -> LineScan {
+    let bytes = text.as_bytes();
     let mut chars: i64 = 0;
     let mut plain = bytes.first() != Some(&b' ');
     let mut previous_space = false;
@@ -89,24 +90,12 @@ fn scan_line(bytes: &[u8]) -> LineScan {
             (0x20..0x7f).contains(&b) && !(space && previous_space)
         } else {
             // A continuation byte was judged with its lead byte.
-            b < 0xc0 || decode_at(bytes, i).is_some_and(kept_as_is)
+            b < 0xc0 || text[i..].chars().next().is_some_and(kept_as_is)
         };
         previous_space = space;
         i += 1;
     }
     LineScan { end: i, chars, plain: plain && !previous_space }
-}
-
-/// The code point whose UTF-8 encoding starts at `bytes[i]` (a lead byte).
-fn decode_at(bytes: &[u8], i: usize) -> Option<char> {
-    let lead = u32::from(bytes[i]);
-    let (len, initial) = match lead {
-        0xc0..=0xdf => (2, lead & 0x1f),
-        0xe0..=0xef => (3, lead & 0x0f),
-        _ => (4, lead & 0x07),
-    };
-    let tail = bytes.get(i + 1..i + len)?;
-    char::from_u32(tail.iter().fold(initial, |c, &b| (c << 6) | u32::from(b & 0x3f)))
 }
 
 /// Non-ASCII characters that [`clean_line`] keeps unchanged wherever they
@@ -199,8 +188,9 @@ mod tests {
 
     #[test]
     fn plain_lines_are_borrowed_and_others_cleaned() {
-        let lines = split_lines("Plain line here\n two  spaces \nend ");
+        let lines = split_lines("Plain line here\n two  spaces \nend \nPerú’s “cartel” — 5 €");
         assert!(matches!(lines[0].text, Cow::Borrowed("Plain line here")));
+        assert!(matches!(lines[3].text, Cow::Borrowed("Perú’s “cartel” — 5 €")), "{:?}", lines[3].text);
         assert_eq!(lines[1].text, "two spaces");
         assert_eq!(lines[2].text, "end");
         assert_eq!((lines[2].raw_start, lines[2].raw_end), (30, 34));
@@ -216,12 +206,12 @@ mod tests {
             assert_eq!(canonical_combining_class(c), 0, "{c:?}");
             assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
             let line = format!("a{c}b {c}");
-            assert!(scan_line(line.as_bytes()).plain, "{c:?}");
+            assert!(scan_line(&line).plain, "{c:?}");
             assert_eq!(clean_line(&line), line, "{c:?}");
         }
         // Spaces, invisibles and combining marks still send a line to cleaning.
         for other in ['\u{a0}', '\u{ad}', '\u{200b}', '\u{2060}', '\u{301}', '\u{3000}', '\u{feff}'] {
-            assert!(!scan_line(format!("a{other}b").as_bytes()).plain, "{other:?}");
+            assert!(!scan_line(&format!("a{other}b")).plain, "{other:?}");
         }
     }
 
@@ -235,7 +225,7 @@ mod tests {
         let mut plain_lines = 0;
         for _ in 0..20_000 {
             let line = draw.text(&pieces, 12);
-            let scan = scan_line(line.as_bytes());
+            let scan = scan_line(&line);
             if scan.plain {
                 plain_lines += 1;
                 assert_eq!(clean_line(&line[..scan.end]), &line[..scan.end], "{line:?}");
