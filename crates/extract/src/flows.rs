@@ -5,6 +5,7 @@
 //! "From there, the drugs are trafficked to the Brazilian and Argentine
 //! markets"), with the drug, the mode and the share when the sentence gives them.
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use crimefacts_model::{Amount, DocRows, Flow, Mention};
@@ -103,8 +104,8 @@ const MOVEMENT_WORDS: &[&str] = &[
     "envíos",
 ];
 
-/// [`MOVEMENT_WORDS`] as a set: every word of every sentence with a place is
-/// looked up.
+/// [`MOVEMENT_WORDS`] as a set: every word of a sentence is looked up when one
+/// of its places has a destination cue before it.
 static MOVING_WORDS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| MOVEMENT_WORDS.iter().copied().collect());
 
 fn mode_of(lower: &str) -> Option<&'static str> {
@@ -196,10 +197,19 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
         let shares: Vec<&Amount> =
             sentence_run(amounts, sentence.sentence, |a| a.sentence).iter().filter(|a| a.kind == "percent").collect();
         let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
-        let lower = crimefacts_model::lowercase(&sentence.text);
-        let moving = lower
-            .split(|c: char| !c.is_alphanumeric() && c != '-')
-            .any(|w| MOVING_WORDS.contains(w) || w.ends_with("-produced"));
+        // Most sentences with a place are settled by their cue phrases alone:
+        // the lowercased sentence and its movement words are only worked out
+        // for the first place that needs them.
+        let lower = OnceCell::new();
+        let lower = || lower.get_or_init(|| crimefacts_model::lowercase(&sentence.text)).as_str();
+        let moving = OnceCell::new();
+        let moving = || {
+            *moving.get_or_init(|| {
+                lower()
+                    .split(|c: char| !c.is_alphanumeric() && c != '-')
+                    .any(|w| MOVING_WORDS.contains(w) || w.ends_with("-produced"))
+            })
+        };
         let mut origins: Vec<&Mention> = Vec::new();
         let mut destinations: Vec<&Mention> = Vec::new();
         for m in places {
@@ -210,7 +220,7 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
             let after = near_start(&text[end..s_end]);
             if ORIGIN_BEFORE.is_match(before) || PRODUCED_AFTER.is_match(after) {
                 origins.push(m);
-            } else if DESTINATION_AFTER.is_match(after) || (moving && DESTINATION_BEFORE.is_match(before)) {
+            } else if DESTINATION_AFTER.is_match(after) || (DESTINATION_BEFORE.is_match(before) && moving()) {
                 destinations.push(m);
             } else if let Some(last) = destinations.last() {
                 // "to the Brazilian and Argentine markets": a list goes on; but
@@ -256,8 +266,8 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
                     sentence: sentence.sentence,
                     origin: origin.clone(),
                     destination: destination.entity_id.clone(),
-                    drug: drug_of(&lower).map(str::to_string),
-                    mode: mode_of(&lower).map(str::to_string),
+                    drug: drug_of(lower()).map(str::to_string),
+                    mode: mode_of(lower()).map(str::to_string),
                     share_percent: share,
                 });
             }

@@ -1,7 +1,8 @@
 //! When freed memory goes back to the system: calls into mimalloc (the
 //! binary's global allocator) that store an option or ask it to return freed
-//! pages, with no pointer involved. One of the workspace's two places with
-//! `unsafe` code (the other is a CPU-checked call in `normalize`'s dedup).
+//! pages, with no pointer involved. One of the workspace's three places with
+//! `unsafe` code (the others are a CPU-checked call in `normalize`'s dedup and
+//! the setting of polars' thread count in `main`).
 
 /// mimalloc's `mi_option_purge_delay` (its C enum's 16th value; the Rust
 /// bindings name no constant for it).

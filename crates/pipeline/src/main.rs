@@ -79,12 +79,32 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("CRIMEFACTS_LOG"))
         .with_writer(std::io::stderr)
         .init();
-    match execute(Cli::parse()) {
+    let cli = Cli::parse();
+    if let Command::Run { threads, .. } | Command::Aggregate { threads, .. } = &cli.command {
+        bound_polars_threads(*threads);
+    }
+    match execute(cli) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `--threads` bounds polars' workers too: its pool and its streaming
+/// executor are sized from `POLARS_MAX_THREADS` when first used, and without it
+/// the aggregates of a run at `--threads 1` ran on every core. A value the
+/// user set in the environment is left as it is.
+#[allow(unsafe_code)]
+fn bound_polars_threads(threads: Option<usize>) {
+    if let Some(threads) = threads.filter(|&n| n > 0)
+        && std::env::var_os("POLARS_MAX_THREADS").is_none()
+    {
+        // SAFETY: called from `main` before any thread is started (neither the
+        // allocator option nor the log subscriber starts one), so nothing can
+        // read the environment while it changes.
+        unsafe { std::env::set_var("POLARS_MAX_THREADS", threads.to_string()) };
     }
 }
 

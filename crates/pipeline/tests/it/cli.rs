@@ -82,3 +82,37 @@ fn a_split_run_through_the_cli_ends_with_crimefacts_aggregate() {
     assert!(aggregate.status.success(), "{}", String::from_utf8_lossy(&aggregate.stderr));
     assert!(out.path().join("price_ladder.parquet").is_file());
 }
+
+/// `--threads 1` bounds the aggregates too: polars sizes its own pool when first
+/// used, names its workers `polars-N`, and keeps them until the process ends,
+/// so watching the process's threads shows how many it started.
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_bounds_the_workers_of_the_aggregates_too() {
+    use std::collections::BTreeSet;
+    use std::process::Stdio;
+
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crimefacts"))
+        .args(["run", "--quiet", "--threads", "1", "--output", out.path().to_str().unwrap()])
+        .env_remove("POLARS_MAX_THREADS")
+        .current_dir(workspace_root())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let tasks = format!("/proc/{}/task", child.id());
+    let mut polars_workers = BTreeSet::new();
+    while child.try_wait().unwrap().is_none() {
+        for task in std::fs::read_dir(&tasks).into_iter().flatten().flatten() {
+            if let Ok(name) = std::fs::read_to_string(task.path().join("comm"))
+                && name.starts_with("polars-")
+            {
+                polars_workers.insert(name.trim().to_string());
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(out.path().join("price_ladder.parquet").is_file());
+    assert_eq!(polars_workers, BTreeSet::from(["polars-0".to_string()]));
+}
