@@ -143,10 +143,7 @@ pub(crate) fn captures_in<'t>(
         let mut from = Some(window.start);
         std::iter::from_fn(move || {
             let start = from?;
-            // Most windows hold no match: a plain search spares them the
-            // capture slots, and the rare match is searched again for its groups.
-            re.find_at(haystack, start)?;
-            let c = re.captures_at(haystack, start).expect("a found match has captures");
+            let c = re.captures_at(haystack, start)?;
             // None of the patterns matches nothing; were one to, the search moves on.
             from = Some(c.get(0).expect("match").end().max(start + 1)).filter(|&f| f <= haystack.len());
             Some(c)
