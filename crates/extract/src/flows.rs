@@ -197,9 +197,9 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
         let shares: Vec<&Amount> =
             sentence_run(amounts, sentence.sentence, |a| a.sentence).iter().filter(|a| a.kind == "percent").collect();
         let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
-        // Most sentences with a place are settled by their cue phrases alone:
-        // the lowercased sentence and its movement words are only worked out
-        // for the first place that needs them.
+        // The lowercased sentence is needed only for a place with a
+        // destination cue before it (are its words about movement?) and for
+        // the routes found: it is worked out once, on first need.
         let lower = OnceCell::new();
         let lower = || lower.get_or_init(|| crimefacts_model::lowercase(&sentence.text)).as_str();
         let moving = OnceCell::new();
@@ -332,6 +332,16 @@ mod tests {
         ]);
         let pairs: Vec<(String, String)> = found.iter().map(|f| pair(&f.0, &f.1)).collect();
         assert!(pairs.contains(&pair("iso:PY", "iso:BR")) && pairs.contains(&pair("iso:PY", "iso:AR")), "{pairs:?}");
+    }
+
+    #[test]
+    fn a_destination_cue_before_a_place_needs_a_word_of_movement() {
+        let pairs =
+            |sentence: &str| -> Vec<(String, String)> { flows(&[sentence]).iter().map(|f| pair(&f.0, &f.1)).collect() };
+        assert!(pairs("Envoys from Peru spoke to Bolivia about the border.").is_empty());
+        assert_eq!(pairs("Envoys from Peru smuggled cocaine to Bolivia."), [pair("iso:PE", "iso:BO")]);
+        // The movement word may come after the place it makes a destination.
+        assert_eq!(pairs("From Peru to Bolivia the cocaine is flown."), [pair("iso:PE", "iso:BO")]);
     }
 
     #[test]
