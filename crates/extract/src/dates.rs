@@ -105,7 +105,7 @@ static PATTERNS: LazyLock<DatePatterns> = LazyLock::new(|| {
         ("mês", MONTH_WORD),
     ]);
     let words: Vec<(&str, Holds)> = MONTHS.iter().map(|m| (m.0, MONTH)).chain(unit_words).collect();
-    DatePatterns { forms, segmenter: Segmenter::new(b",", &words, DIGIT, true) }
+    DatePatterns { forms, segmenter: Segmenter::new(b",", &words, DIGIT) }
 });
 
 impl Form {

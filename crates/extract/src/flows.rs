@@ -253,21 +253,20 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
         origin_ids.retain(|id| seen.insert(id.clone()));
         let mut seen: FxHashSet<&str> = FxHashSet::default();
         destinations.retain(|m| seen.insert(&m.entity_id));
+        // The sentence's drug and mode are the same for each of its routes.
+        let drug_and_mode = OnceCell::new();
         for destination in &destinations {
-            for origin in &origin_ids {
-                if *origin == destination.entity_id {
-                    continue;
-                }
-                // The share closest to the destination ("95 percent is destined for").
-                let share =
-                    shares.iter().min_by_key(|a| (a.start - destination.start).abs()).and_then(|a| a.value_norm);
+            // The share closest to the destination ("95 percent is destined for").
+            let share = shares.iter().min_by_key(|a| (a.start - destination.start).abs()).and_then(|a| a.value_norm);
+            for origin in origin_ids.iter().filter(|&origin| *origin != destination.entity_id) {
+                let (drug, mode) = *drug_and_mode.get_or_init(|| (drug_of(lower()), mode_of(lower())));
                 flows.push(Flow {
                     doc_id: doc.document.doc_id.clone(),
                     sentence: sentence.sentence,
                     origin: origin.clone(),
                     destination: destination.entity_id.clone(),
-                    drug: drug_of(lower()).map(str::to_string),
-                    mode: mode_of(lower()).map(str::to_string),
+                    drug: drug.map(str::to_string),
+                    mode: mode.map(str::to_string),
                     share_percent: share,
                 });
             }

@@ -21,15 +21,14 @@ use regex::{Captures, Regex};
 /// Bits saying what a segment holds; each [`Segmenter`] gives them meanings.
 pub(crate) type Holds = u32;
 
-/// Splits texts into segments for a family of patterns.
+/// Splits texts into segments for a family of case-insensitive patterns.
 pub(crate) struct Segmenter {
     ends_segment: [bool; 256],
     words: AhoCorasick,
     /// The bits each of `words` sets.
     kinds: Vec<Holds>,
-    /// The bit set by a digit of any script, or 0.
+    /// The bit set by a digit of any script.
     digit: Holds,
-    folds_case: bool,
 }
 
 /// A stretch of text between two bytes that no match holds.
@@ -46,36 +45,35 @@ impl Segmenter {
     /// - `words`: the words a match holds, each with its bit. A word may not
     ///   start another of a different bit (checked here): the search finds one
     ///   word per place.
-    /// - `digit`: the bit that a digit of any script sets (`\d` is Unicode's),
-    ///   or 0.
-    /// - `folds_case`: whether the patterns are case-insensitive; the words
-    ///   then match in any case, given at most one non-ASCII letter each.
-    pub fn new(inside: &[u8], words: &[(&str, Holds)], digit: Holds, folds_case: bool) -> Self {
+    /// - `digit`: the bit that a digit of any script sets (`\d` is Unicode's).
+    ///
+    /// The patterns are case-insensitive, so the words match in any case,
+    /// given at most one non-ASCII letter each.
+    pub fn new(inside: &[u8], words: &[(&str, Holds)], digit: Holds) -> Self {
         let ends_segment = std::array::from_fn(|b| {
             let byte = b as u8;
             byte.is_ascii_punctuation() && byte != b'_' && !inside.contains(&byte)
         });
-        let fold = |word: &str| if folds_case { word.to_lowercase() } else { word.to_string() };
         let mut entries: Vec<(String, Holds)> = Vec::new();
         for &(word, kind) in words {
             // The automaton folds ASCII letters only: "MARÇO" needs its own entry.
             entries.push((word.to_string(), kind));
-            if folds_case && !word.is_ascii() {
+            if !word.is_ascii() {
                 assert!(word.chars().filter(|c| !c.is_ascii()).count() == 1, "{word:?}: one non-ASCII letter at most");
                 entries.push((word.to_uppercase(), kind));
             }
         }
         for (word, kind) in &entries {
             for (other, other_kind) in &entries {
-                let starts = fold(other).starts_with(&fold(word));
+                let starts = other.to_lowercase().starts_with(&word.to_lowercase());
                 assert!(kind == other_kind || !starts, "{word:?} starts {other:?}, of another kind");
             }
         }
         let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(folds_case)
+            .ascii_case_insensitive(true)
             .build(entries.iter().map(|e| &e.0))
             .expect("static words");
-        Self { ends_segment, words: automaton, kinds: entries.into_iter().map(|e| e.1).collect(), digit, folds_case }
+        Self { ends_segment, words: automaton, kinds: entries.into_iter().map(|e| e.1).collect(), digit }
     }
 
     /// The segments of `text`, with what each holds.
@@ -87,9 +85,7 @@ impl Segmenter {
             if self.ends_segment[usize::from(b)] {
                 segments.push(Segment { bytes: start..i, holds });
                 (start, holds) = (i + 1, 0);
-            } else if self.digit != 0
-                && (b.is_ascii_digit() || (b >= 0xc0 && text[i..].chars().next().is_some_and(char::is_numeric)))
-            {
+            } else if b.is_ascii_digit() || (b >= 0xc0 && text[i..].chars().next().is_some_and(char::is_numeric)) {
                 // `is_numeric` holds every character `\d` does.
                 holds |= self.digit;
             }
@@ -97,7 +93,7 @@ impl Segmenter {
         segments.push(Segment { bytes: start..bytes.len(), holds });
         // Unicode's case folding makes "ſ" an "s" and the Kelvin sign a "k",
         // which the automaton does not: a text with either is searched whole.
-        if self.folds_case && text.contains(['\u{17f}', '\u{212a}']) {
+        if text.contains(['\u{17f}', '\u{212a}']) {
             segments.iter_mut().for_each(|s| s.holds = Holds::MAX);
             return segments;
         }
