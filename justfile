@@ -53,6 +53,13 @@ bench-scale SIZES="10000,100000,1000000":
     cargo build --release --locked -p crimefacts-pipeline
     python3 scripts/bench_scale.py --sizes {{SIZES}}
 
+# Instructions, not seconds: the release binary under valgrind's callgrind on MB megabytes
+# cycled from seeds/, one thread, total and per part; the same binary and input give the same
+# counts on a busy machine. Compare two builds with `--baseline OTHER_BINARY` (release build).
+bench-instructions MB="2" *ARGS:
+    cargo build --release --locked -p crimefacts-pipeline
+    python3 scripts/bench_instructions.py --mb {{MB}} {{ARGS}}
+
 # One 1 MB document per shape that has made a rule quadratic before (a sentence full of
 # figures, places, names, routes; 18,000 nested HTML elements): seconds and peak RSS of
 # each, failing above MAX_SECONDS (release build).
