@@ -671,6 +671,39 @@ fn adopt_appositive_names(text: &str, kept: &mut [Candidate]) {
 
 /// Later bare surnames ("Cáceres") and acronyms name the entity whose full
 /// form the document gives, wherever they appear (even before the definition).
+/// Every whole-word occurrence of every alias (overlapping ones too), with its
+/// owner, in one pass over the text's bytes: a search per alias would be
+/// quadratic in a page of names, and building an automaton for the handful
+/// most documents hold cost more than the search it served. Only the bytes
+/// that start an alias, where a word starts, are tried.
+fn whole_word_occurrences<'c>(
+    text: &str,
+    aliases: &'c FxHashMap<String, Candidate>,
+) -> Vec<(usize, usize, &'c Candidate)> {
+    let mut by_first_byte: FxHashMap<u8, Vec<(&str, &Candidate)>> = FxHashMap::default();
+    for (alias, owner) in aliases {
+        if let Some(&first) = alias.as_bytes().first() {
+            by_first_byte.entry(first).or_default().push((alias, owner));
+        }
+    }
+    let mut opens_an_alias = [false; 256];
+    by_first_byte.keys().for_each(|&b| opens_an_alias[usize::from(b)] = true);
+    let mut occurrences = Vec::new();
+    for (start, &b) in text.as_bytes().iter().enumerate() {
+        // A continuation byte never starts an alias: aliases are whole strings.
+        if !opens_an_alias[usize::from(b)] || text[..start].chars().next_back().is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        for &(alias, owner) in &by_first_byte[&b] {
+            let end = start + alias.len();
+            if text[start..].starts_with(alias) && !text[end..].starts_with(char::is_alphanumeric) {
+                occurrences.push((start, end, owner));
+            }
+        }
+    }
+    occurrences
+}
+
 fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
     let mut aliases: FxHashMap<String, Candidate> = FxHashMap::default();
     for c in kept.iter() {
@@ -694,21 +727,7 @@ fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
     if aliases.is_empty() {
         return;
     }
-    // Every whole-word occurrence of every alias, in one pass over the text
-    // (a search per alias would be quadratic in a page of names). Most
-    // documents have a handful: compiling them into a DFA, the default for
-    // few patterns, would cost more than the one search it serves.
-    let (names, owners): (Vec<&String>, Vec<&Candidate>) = aliases.iter().unzip();
-    let Ok(matcher) =
-        aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)).build(&names)
-    else {
-        return;
-    };
-    let occurrences: Vec<(usize, usize, &Candidate)> = matcher
-        .find_overlapping_iter(text)
-        .filter(|m| crate::is_word(text, m.start(), m.end()))
-        .map(|m| (m.start(), m.end(), owners[m.pattern().as_usize()]))
-        .collect();
+    let occurrences = whole_word_occurrences(text, &aliases);
     // A surname beats a place of the same name ("Morales", "Cáceres").
     let spans: FxHashSet<(usize, usize)> = occurrences.iter().map(|&(start, end, _)| (start, end)).collect();
     kept.retain(|k| !(k.entity_type == "location" && spans.contains(&(k.start, k.end))));
@@ -820,6 +839,36 @@ mod tests {
         assert!(has(&found, "Cártel de Sinaloa", "criminal_group"), "{found:?}");
         assert!(has(&found, "Tren de Aragua", "criminal_group"), "{found:?}");
         assert!(has(&found, "Lima", "location"), "{found:?}");
+    }
+
+    #[test]
+    fn aliases_are_found_whole_and_overlapping() {
+        let owner = |name: &str| Candidate {
+            start: 0,
+            end: 0,
+            entity_type: "person",
+            entity_id: format!("person:{name}"),
+            canonical: name.to_string(),
+            country: None,
+            lat: None,
+            lon: None,
+            method: "given name",
+            confidence: 0.8,
+            priority: 4,
+            nests_countries: false,
+        };
+        let aliases: FxHashMap<String, Candidate> =
+            ["Luna", "García-Luna", "Ávila", "DEA"].iter().map(|a| (a.to_string(), owner(a))).collect();
+        let text = "García-Luna met Luna's aide; Lunares, xLuna, éLuna and ÁvilaX are none. Ávila, (DEA) DEAs.";
+        let mut found: Vec<(&str, &str)> = whole_word_occurrences(text, &aliases)
+            .into_iter()
+            .map(|(start, end, owner)| (&text[start..end], owner.canonical.as_str()))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [("DEA", "DEA"), ("García-Luna", "García-Luna"), ("Luna", "Luna"), ("Luna", "Luna"), ("Ávila", "Ávila")]
+        );
     }
 
     #[test]
