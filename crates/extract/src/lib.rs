@@ -5,7 +5,8 @@
 //!
 //! It reads only the normalized body and sentences that `normalize` wrote, and
 //! depends on `model` only. Its data files are compiled into the binary
-//! (`include_str!`): extraction never touches the filesystem or the network.
+//! (`include_str!`, or, for the places and organizations, tables `build.rs`
+//! makes from them): extraction never touches the filesystem or the network.
 
 mod amounts;
 mod attributions;
