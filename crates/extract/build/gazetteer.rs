@@ -63,13 +63,23 @@ fn location<'a>(id: &'a str, name: &'a str, country: &'a str, latitude: &str, lo
     }
 }
 
+/// The data lines of a file (after its header line; blank lines and `#`
+/// comments skipped), each cut into exactly `N` tab-separated fields.
+fn rows<'a, const N: usize>(tsv: &'a str, file: &str) -> Result<Vec<[&'a str; N]>, String> {
+    tsv.lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, line)| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|(n, line)| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            fields.try_into().map_err(|_| format!("{file} line {}: expected {N} fields", n + 1))
+        })
+        .collect()
+}
+
 fn places(tsv: &str) -> Result<Vec<SourceEntry<'_>>, String> {
     let mut out = Vec::new();
-    for (n, line) in tsv.lines().enumerate().skip(1) {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [id, kind, name, country, admin1, latitude, longitude, population, alternatives] = fields[..] else {
-            return Err(format!("places.tsv line {}: expected 9 fields", n + 1));
-        };
+    for [id, kind, name, country, admin1, latitude, longitude, population, alternatives] in rows(tsv, "places.tsv")? {
         let mut entry = location(id, name, country, latitude, longitude);
         if kind == "admin1" {
             entry.flags |= ADMIN1;
@@ -85,11 +95,7 @@ fn places(tsv: &str) -> Result<Vec<SourceEntry<'_>>, String> {
 
 fn regions(tsv: &str) -> Result<Vec<SourceEntry<'_>>, String> {
     let mut out = Vec::new();
-    for (n, line) in tsv.lines().enumerate().skip(1) {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [id, name, country, latitude, longitude, alternatives] = fields[..] else {
-            return Err(format!("regions.tsv line {}: expected 6 fields", n + 1));
-        };
+    for [id, name, country, latitude, longitude, alternatives] in rows(tsv, "regions.tsv")? {
         let mut entry = location(id, name, country, latitude, longitude);
         entry.flags |= REGION;
         entry.names = with_accentless(names_of(name, alternatives));
@@ -100,14 +106,7 @@ fn regions(tsv: &str) -> Result<Vec<SourceEntry<'_>>, String> {
 
 fn organizations(tsv: &str) -> Result<Vec<SourceEntry<'_>>, String> {
     let mut out = Vec::new();
-    for (n, line) in tsv.lines().enumerate().skip(1) {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [id, kind, canonical, country, aliases, flags] = fields[..] else {
-            return Err(format!("organizations.tsv line {}: expected 6 fields", n + 1));
-        };
+    for [id, kind, canonical, country, aliases, flags] in rows(tsv, "organizations.tsv")? {
         let entity_type = match kind {
             "criminal_group" => "criminal_group",
             "agency" => "agency",
