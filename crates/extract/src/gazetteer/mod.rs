@@ -2,7 +2,9 @@
 //! organizations (criminal groups, agencies, organizations, media) from the
 //! committed data files, in one hash index of surfaces: a name is looked up
 //! only where a capitalized word starts, so matching costs a few lookups per
-//! capitalized word whatever the number of names.
+//! capitalized word whatever the number of names. `build.rs` compiles the
+//! data files into tables when the crate is built (`format.rs`); a run only
+//! reads them.
 
 #[cfg(test)]
 #[path = "../../build/gazetteer.rs"]
@@ -86,9 +88,9 @@ impl Records {
         u64::from_le_bytes(self.take(8).try_into().expect("8 bytes"))
     }
 
-    fn string(&mut self) -> &'static str {
+    fn string(&mut self) -> Result<&'static str, String> {
         let (offset, len) = (self.u32() as usize, self.u32() as usize);
-        &self.strings[offset..offset + len]
+        self.strings.get(offset..offset + len).ok_or_else(|| "the compiled gazetteer points past its strings".into())
     }
 
     fn index(&mut self) -> usize {
@@ -130,8 +132,10 @@ impl Gazetteer {
         let mut admin1_names = FxHashMap::with_capacity_and_hasher(entry_count, Default::default());
         for _ in 0..entry_count {
             let (id, canonical, country, division) =
-                (records.string(), records.string(), records.string(), records.string());
-            let entity_type = format::ENTITY_TYPES[records.index()];
+                (records.string()?, records.string()?, records.string()?, records.string()?);
+            let entity_type = *format::ENTITY_TYPES
+                .get(records.index())
+                .ok_or("the compiled gazetteer names an unknown entity type")?;
             let flags = records.u32();
             let population = records.u64();
             let (lat, lon) = (f64::from_bits(records.u64()), f64::from_bits(records.u64()));
@@ -153,8 +157,8 @@ impl Gazetteer {
             });
         }
         let surfaces = (0..surface_count)
-            .map(|_| Surface { text: records.string(), first_entry: records.u32(), entry_count: records.u32() })
-            .collect();
+            .map(|_| Ok(Surface { text: records.string()?, first_entry: records.u32(), entry_count: records.u32() }))
+            .collect::<Result<_, String>>()?;
         let surface_entries = (0..surface_entry_count).map(|_| records.u32()).collect();
         let mut surfaces_by_key = FxHashMap::with_capacity_and_hasher(key_count, Default::default());
         for _ in 0..key_count {
@@ -344,6 +348,8 @@ agency:dea\tagency\tDrug Enforcement Administration\tUS\tDEA\tcs
         assert!(Gazetteer::from_tables(strings, Box::leak(other.into_boxed_slice())).err().unwrap().contains("layout"));
         let short = &tables[..tables.len() - 1];
         assert!(Gazetteer::from_tables(strings, Box::leak(short.to_vec().into_boxed_slice())).is_err());
-        assert!(Gazetteer::from_tables(strings, &tables.leak()[..10]).is_err());
+        assert!(Gazetteer::from_tables(strings, &tables.clone().leak()[..10]).is_err());
+        let half = (0..=strings.len() / 2).rev().find(|&i| strings.is_char_boundary(i)).expect("a boundary");
+        assert!(Gazetteer::from_tables(&strings[..half], tables.leak()).err().unwrap().contains("strings"));
     }
 }
