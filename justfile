@@ -36,7 +36,8 @@ snapshots:
 # The corpus has MB megabytes made by cycling seeds/; crimefacts runs on all of it at 1 and
 # at 2 threads, spaCy's en_core_web_sm (tok2vec + ner, batch 64, 1 process) on its first
 # SPACY_MB megabytes. crimefacts alone at any thread count: `just bench-crimefacts MB THREADS`.
-# Each crimefacts run is repeated REPEAT times and the fastest kept: this machine's noise is larger than a round's gains.
+# crimefacts runs REPEAT alternated pairs (1 thread, 2 threads); the table keeps the fastest of each and the
+# speedup is also the median over the pairs: this machine's noise is larger than a round's gains.
 # Throughput against spaCy's NER: MB/s, docs/s, peak RSS, 2-vs-1 thread speedup, ratio (release build).
 bench MB="20" SPACY_MB="2" REPEAT="3": _venv-spacy
     cargo build --release --locked -p crimefacts-pipeline
