@@ -9,7 +9,10 @@ machine is doing, where wall time on a shared two-core machine moves by 10-40%
 within the hour; they compare two binaries (`--baseline`) to a fraction of a
 percent. They are not time: a cache miss and an add count alone, and the
 AVX-512 MinHash loop is not what valgrind runs (it runs the portable one, so
-`fingerprint` weighs more here than it does in `perf`).
+`fingerprint` weighs more here than it does in `perf`). A part counts what the
+pool ran inside it: extract's start-up runs beside the corpus pass, and a
+worker waiting in it may take corpus-pass work, so those two parts can trade a
+few million instructions between builds while the total does not.
 
 Usage: bench_instructions.py [--mb 2] [--binary target/release/crimefacts]
                              [--baseline OTHER_BINARY] [--keep DIR]

@@ -121,7 +121,10 @@ pub(crate) struct TextView<'a> {
 
 impl<'a> TextView<'a> {
     pub fn new(text: &'a str) -> Self {
-        let bytes_of_char = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect();
+        // The bytes that start a code point, without decoding any.
+        let mut bytes_of_char = Vec::with_capacity(text.len() + 1);
+        bytes_of_char.extend(text.bytes().enumerate().filter(|&(_, b)| (b as i8) >= -0x40).map(|(i, _)| i));
+        bytes_of_char.push(text.len());
         Self { text, chars: crimefacts_model::CharIndex::new(text), bytes_of_char }
     }
 
@@ -169,5 +172,22 @@ pub(crate) mod testing {
         let mut doc = doc_with_sentences(sentences);
         EXTRACT.process(&mut doc).unwrap();
         doc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TextView;
+
+    #[test]
+    fn a_text_view_maps_bytes_and_code_points_both_ways() {
+        for text in ["", "plain", "Perú — 1,5 t “x” 😀 end", "ñ"] {
+            let view = TextView::new(text);
+            let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+            for (char_offset, &byte) in starts.iter().enumerate() {
+                assert_eq!(view.chars(byte), char_offset as i64, "{text:?} byte {byte}");
+                assert_eq!(view.byte(char_offset as i64), byte, "{text:?} char {char_offset}");
+            }
+        }
     }
 }

@@ -98,13 +98,16 @@ impl CharIndex {
         // A running count of the bytes that start a code point: at a boundary
         // that is the code points before it (a continuation byte gets the
         // count after its code point, which no caller asks for).
-        let mut chars_before = Vec::with_capacity(text.len() + 1);
+        // Filled in place rather than pushed: a push per byte of every body
+        // checked the capacity each time.
+        let bytes = text.as_bytes();
+        let mut chars_before = vec![0u32; bytes.len() + 1];
         let mut count = 0u32;
-        for &byte in text.as_bytes() {
-            chars_before.push(count);
+        for (slot, &byte) in chars_before.iter_mut().zip(bytes) {
+            *slot = count;
             count += u32::from((byte as i8) >= -0x40);
         }
-        chars_before.push(count);
+        chars_before[bytes.len()] = count;
         Self { chars_before }
     }
 
