@@ -669,8 +669,6 @@ fn adopt_appositive_names(text: &str, kept: &mut [Candidate]) {
     }
 }
 
-/// Later bare surnames ("Cáceres") and acronyms name the entity whose full
-/// form the document gives, wherever they appear (even before the definition).
 /// Every whole-word occurrence of every alias (overlapping ones too), with its
 /// owner, in one pass over the text's bytes: a search per alias would be
 /// quadratic in a page of names, and building an automaton for the handful
@@ -704,6 +702,8 @@ fn whole_word_occurrences<'c>(
     occurrences
 }
 
+/// Later bare surnames ("Cáceres") and acronyms name the entity whose full
+/// form the document gives, wherever they appear (even before the definition).
 fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
     let mut aliases: FxHashMap<String, Candidate> = FxHashMap::default();
     for c in kept.iter() {

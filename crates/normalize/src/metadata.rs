@@ -176,7 +176,7 @@ mod tests {
     use crate::text::split_lines;
 
     /// The gate in front of the pattern lets through every line the pattern
-    /// matches: the seed datelines, and 20,000 lines drawn from capitals,
+    /// matches: five written datelines, and 20,000 lines drawn from capitals,
     /// dashes, spaces and the other characters of the pattern.
     #[test]
     fn the_dateline_gate_hides_no_dateline() {
