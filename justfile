@@ -54,9 +54,9 @@ bench-scale SIZES="10000,100000,1000000":
     cargo build --release --locked -p crimefacts-pipeline
     python3 scripts/bench_scale.py --sizes {{SIZES}}
 
-# Instructions, not seconds: the release binary under valgrind's callgrind on MB megabytes
-# cycled from seeds/, one thread, total and per part; the same binary and input give the same
-# counts on a busy machine. Compare two builds with `--baseline OTHER_BINARY` (release build).
+# The release binary under valgrind's callgrind on MB megabytes cycled from seeds/, at one thread:
+# the same binary and input give the same counts on a busy machine, so two builds compare by them.
+# Instructions in all and per part; `--baseline OTHER_BINARY` counts another beside (release build).
 bench-instructions MB="2" *ARGS:
     cargo build --release --locked -p crimefacts-pipeline
     python3 scripts/bench_instructions.py --mb {{MB}} {{ARGS}}
