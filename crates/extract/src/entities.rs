@@ -673,7 +673,7 @@ fn adopt_appositive_names(text: &str, kept: &mut [Candidate]) {
 /// owner, in one pass over the text's bytes: a search per alias would be
 /// quadratic in a page of names, and building an automaton for the handful
 /// most documents hold cost more than the search it served. Only the bytes
-/// that start an alias, where a word starts, are tried.
+/// that open an alias are tried, and only whole words kept.
 fn whole_word_occurrences<'c>(
     text: &str,
     aliases: &'c FxHashMap<String, Candidate>,
@@ -688,13 +688,13 @@ fn whole_word_occurrences<'c>(
     by_first_byte.keys().for_each(|&b| opens_an_alias[usize::from(b)] = true);
     let mut occurrences = Vec::new();
     for (start, &b) in text.as_bytes().iter().enumerate() {
-        // A continuation byte never starts an alias: aliases are whole strings.
-        if !opens_an_alias[usize::from(b)] || text[..start].chars().next_back().is_some_and(char::is_alphanumeric) {
+        // A continuation byte never opens an alias: aliases are whole strings.
+        if !opens_an_alias[usize::from(b)] {
             continue;
         }
         for &(alias, owner) in &by_first_byte[&b] {
             let end = start + alias.len();
-            if text[start..].starts_with(alias) && !text[end..].starts_with(char::is_alphanumeric) {
+            if text[start..].starts_with(alias) && crate::is_word(text, start, end) {
                 occurrences.push((start, end, owner));
             }
         }

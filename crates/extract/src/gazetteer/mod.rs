@@ -98,10 +98,6 @@ impl Records {
     }
 }
 
-fn non_empty(s: &'static str) -> Option<&'static str> {
-    (!s.is_empty()).then_some(s)
-}
-
 impl Gazetteer {
     /// The tables `build.rs` compiled.
     pub fn load() -> Result<Self, String> {
@@ -146,7 +142,7 @@ impl Gazetteer {
                 id,
                 entity_type,
                 canonical,
-                country: non_empty(country),
+                country: (!country.is_empty()).then_some(country),
                 admin1: flags & format::ADMIN1 != 0,
                 region: flags & format::REGION != 0,
                 lat: (flags & format::HAS_LATITUDE != 0).then_some(lat),
