@@ -19,6 +19,7 @@ mod gazetteer;
 mod lexicon;
 mod numbers;
 mod persons;
+mod scan;
 mod windows;
 
 pub(crate) use crimefacts_model::is_whole_word as is_word;

@@ -14,6 +14,7 @@ mod names;
 
 use rustc_hash::FxHashMap;
 
+use crate::scan::capitalized_word_starts;
 use names::{folded_key, word_end};
 pub(crate) use names::{same_name_without_accents, without_accents};
 
@@ -230,13 +231,8 @@ impl NameIndex {
     ) -> Vec<(usize, usize, u32)> {
         let mut out = Vec::new();
         let mut at = 0;
-        let mut previous_is_alphanumeric = false;
-        while let Some(c) = text[at..].chars().next() {
-            let start = at;
-            at += c.len_utf8();
-            let starts_word = !previous_is_alphanumeric;
-            previous_is_alphanumeric = c.is_alphanumeric();
-            if !(starts_word && c.is_uppercase()) {
+        for start in capitalized_word_starts(text) {
+            if start < at {
                 continue;
             }
             let first_end = word_end(text, start);

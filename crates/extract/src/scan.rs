@@ -1,0 +1,99 @@
+//! Byte scans that several finders share: where capitalized words may start,
+//! found eight bytes at a time over lowercase prose.
+
+/// Whether `byte` is an ASCII capital or part of a non-ASCII character: every
+/// byte a capital letter can open with.
+pub(crate) fn capital_or_non_ascii(byte: u8) -> bool {
+    byte.is_ascii_uppercase() || !byte.is_ascii()
+}
+
+/// The high bit of each byte of `word` for which [`capital_or_non_ascii`]
+/// holds. Seven-bit values plus at most 0x3f stay under 0x100, so no carry
+/// crosses into the next byte.
+fn capitals_or_non_ascii(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let seven_bits = word & LOW;
+    let from_a = seven_bits + u64::from(0x80 - b'A') * ONES;
+    let past_z = seven_bits + u64::from(0x80 - b'Z' - 1) * ONES;
+    ((from_a & !past_z) | word) & HIGH
+}
+
+/// Every offset of `bytes` whose byte [`capital_or_non_ascii`] holds for, in
+/// order: a word of eight bytes without one is passed over at once.
+pub(crate) fn capitals_or_non_ascii_at(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let whole = bytes.len() / 8 * 8;
+    let chunked = bytes.chunks_exact(8).enumerate().flat_map(|(chunk, eight)| {
+        let mut found = capitals_or_non_ascii(u64::from_le_bytes(eight.try_into().expect("eight bytes")));
+        std::iter::from_fn(move || {
+            (found != 0).then(|| {
+                let at = chunk * 8 + found.trailing_zeros() as usize / 8;
+                found &= found - 1;
+                at
+            })
+        })
+    });
+    chunked.chain((whole..bytes.len()).filter(|&i| capital_or_non_ascii(bytes[i])))
+}
+
+/// The byte offset of every character of `text` that is uppercase
+/// (`char::is_uppercase`) and starts a word: the character before it, if
+/// any, is not alphanumeric.
+pub(crate) fn capitalized_word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    capitals_or_non_ascii_at(bytes).filter(move |&at| {
+        let uppercase = match bytes[at] {
+            b if b.is_ascii() => true,
+            b if is_continuation(b) => false,
+            _ => text[at..].chars().next().is_some_and(char::is_uppercase),
+        };
+        uppercase && !text[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+    })
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xc0 == 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drawn_texts() -> impl Iterator<Item = String> {
+        let pieces =
+            ["A", "Z", "@", "[", "a", "z", "`", "{", " ", "\n", "1", "É", "é", "Ñ", "ǅ", "Ⅷ", "ⅷ", "’", "Σ", "-"];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut draw = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        (0..5000).map(move |_| (0..draw(40)).map(|_| pieces[draw(pieces.len())]).collect())
+    }
+
+    #[test]
+    fn eight_bytes_at_a_time_finds_each_byte_one_by_one_does() {
+        for text in drawn_texts() {
+            let bytes = text.as_bytes();
+            let one_by_one: Vec<usize> = (0..bytes.len()).filter(|&i| capital_or_non_ascii(bytes[i])).collect();
+            assert_eq!(capitals_or_non_ascii_at(bytes).collect::<Vec<_>>(), one_by_one, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn capitalized_word_starts_are_those_a_character_walk_finds() {
+        for text in drawn_texts() {
+            let mut previous_alphanumeric = false;
+            let mut walked = Vec::new();
+            for (at, c) in text.char_indices() {
+                if c.is_uppercase() && !previous_alphanumeric {
+                    walked.push(at);
+                }
+                previous_alphanumeric = c.is_alphanumeric();
+            }
+            assert_eq!(capitalized_word_starts(&text).collect::<Vec<_>>(), walked, "{text:?}");
+        }
+    }
+}
