@@ -184,6 +184,9 @@ impl AmountFinder {
             }
         }
 
+        if kept.is_empty() {
+            return Vec::new();
+        }
         let drugs: Vec<(usize, usize, &str)> = self
             .drugs
             .find_iter(text)

@@ -688,7 +688,7 @@ fn whole_word_occurrences<'c>(
     let mut opens_an_alias = [false; 256];
     by_first_byte.keys().for_each(|&b| opens_an_alias[usize::from(b)] = true);
     let mut occurrences = Vec::new();
-    let mut try_at = |start: usize| {
+    let try_at = |start: usize| {
         let b = text.as_bytes()[start];
         // A continuation byte never opens an alias: aliases are whole strings.
         if !opens_an_alias[usize::from(b)] {

@@ -15,7 +15,7 @@ mod names;
 use rustc_hash::FxHashMap;
 
 use crate::scan::capitalized_word_starts;
-use names::{folded_key, word_end};
+use names::{folded_key, folded_key_continued, word_end};
 pub(crate) use names::{same_name_without_accents, without_accents};
 
 /// Every string of the tables below, once.
@@ -168,7 +168,13 @@ impl Gazetteer {
             let key = records.u64();
             longest_by_first_word.insert(key, records.u64() as usize);
         }
-        let index = NameIndex { surfaces_by_key, key_surfaces, longest_by_first_word };
+        let index = NameIndex {
+            may_be_a_name: KeyFilter::of(surfaces_by_key.keys()),
+            may_start_a_name: KeyFilter::of(longest_by_first_word.keys()),
+            surfaces_by_key,
+            key_surfaces,
+            longest_by_first_word,
+        };
         Ok(Self { entries, admin1_names, surfaces, surface_entries, index })
     }
 
@@ -217,6 +223,43 @@ struct NameIndex {
     /// capitalized words start no name, and one lookup says so. A collision
     /// of two first words only widens the window searched.
     longest_by_first_word: FxHashMap<u64, usize>,
+    /// Keys of `surfaces_by_key` and of `longest_by_first_word`, in filters
+    /// small enough to stay in cache: most words a text holds start no name
+    /// and end none, and the filters say so without a miss in the maps.
+    may_be_a_name: KeyFilter,
+    may_start_a_name: KeyFilter,
+}
+
+/// A Bloom filter of keys with two probes: a key it was built with always
+/// passes; about one key in a hundred that it was not passes too.
+struct KeyFilter {
+    bits: Vec<u64>,
+}
+
+impl KeyFilter {
+    /// 2^21 bits: 256 KB for the 100,000-odd keys of the gazetteer.
+    const BITS_LOG2: u32 = 21;
+
+    fn of<'k>(keys: impl Iterator<Item = &'k u64>) -> Self {
+        let mut filter = Self { bits: vec![0; 1 << (Self::BITS_LOG2 - 6)] };
+        for &key in keys {
+            for bit in Self::probes(key) {
+                filter.bits[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        filter
+    }
+
+    fn may_hold(&self, key: u64) -> bool {
+        Self::probes(key).iter().all(|&bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
+    }
+
+    /// Two bit numbers from the key, remixed: FNV's low bits alone are weak.
+    fn probes(key: u64) -> [usize; 2] {
+        let mixed = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let mask = (1 << Self::BITS_LOG2) - 1;
+        [(mixed >> (64 - Self::BITS_LOG2)) as usize, (mixed >> 20) as usize & mask]
+    }
 }
 
 impl NameIndex {
@@ -231,6 +274,8 @@ impl NameIndex {
     ) -> Vec<(usize, usize, u32)> {
         let mut out = Vec::new();
         let mut at = 0;
+        // The word ends of one window, each with the key of the name up to it.
+        let mut ends: Vec<(usize, u64)> = Vec::new();
         for start in capitalized_word_starts(text) {
             if start < at {
                 continue;
@@ -238,17 +283,34 @@ impl NameIndex {
             let first_end = word_end(text, start);
             // Whatever happens, the next name starts after this word or name.
             at = first_end;
-            let Some(&longest) = self.longest_by_first_word.get(&folded_key(&text.as_bytes()[start..first_end])) else {
+            let first_key = folded_key(&text.as_bytes()[start..first_end]);
+            if !self.may_start_a_name.may_hold(first_key) {
+                continue;
+            }
+            let Some(&longest) = self.longest_by_first_word.get(&first_key) else {
                 continue;
             };
             let window_end = (start + longest).min(text.len());
-            let found = (first_end..=window_end).rev().find_map(|end| {
-                let ends_word = text.is_char_boundary(end) && !text[end..].starts_with(char::is_alphanumeric);
-                if !ends_word {
+            // Every character boundary of the window that is not followed by
+            // a letter or digit ends a word; one running hash keys them all.
+            ends.clear();
+            let (mut end, mut key) = (first_end, first_key);
+            while end <= window_end {
+                let next = text[end..].chars().next();
+                if !next.is_some_and(char::is_alphanumeric) {
+                    ends.push((end, key));
+                }
+                let Some(next) = next else { break };
+                key = folded_key_continued(key, &text.as_bytes()[end..end + next.len_utf8()]);
+                end += next.len_utf8();
+            }
+            // The longest name that fits wins.
+            let found = ends.iter().rev().find_map(|&(end, key)| {
+                if !self.may_be_a_name.may_hold(key) {
                     return None;
                 }
                 let found = &text[start..end];
-                let &(first, count) = self.surfaces_by_key.get(&folded_key(found.as_bytes()))?;
+                let &(first, count) = self.surfaces_by_key.get(&key)?;
                 self.key_surfaces[first..first + count]
                     .iter()
                     .find(|&&s| surface_text(s).as_bytes().eq_ignore_ascii_case(found.as_bytes()) && fits(s, found))
@@ -292,6 +354,21 @@ agency:dea\tagency\tDrug Enforcement Administration\tUS\tDEA\tcs
                 (text[hit.start..hit.end].to_string(), hit.entries.iter().map(|&e| gazetteer.entry(e).id).collect())
             })
             .collect()
+    }
+
+    /// Every key the filters were built with passes them (they must never
+    /// hide a name), and few others do; a running key is the key of the
+    /// whole name.
+    #[test]
+    fn key_filters_pass_their_keys_and_few_others() {
+        let gazetteer = Gazetteer::load().expect("the compiled gazetteer loads");
+        let index = &gazetteer.index;
+        assert!(index.surfaces_by_key.keys().all(|&k| index.may_be_a_name.may_hold(k)));
+        assert!(index.longest_by_first_word.keys().all(|&k| index.may_start_a_name.may_hold(k)));
+        let strangers = (0..100_000u64).map(|n| folded_key(format!("no such name {n}").as_bytes()));
+        let passing = strangers.filter(|&k| index.may_be_a_name.may_hold(k)).count();
+        assert!(passing < 1_500, "{passing} of 100,000 other keys pass");
+        assert_eq!(folded_key_continued(folded_key(b"San "), "José".as_bytes()), folded_key("SAN José".as_bytes()));
     }
 
     #[test]

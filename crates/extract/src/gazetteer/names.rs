@@ -43,7 +43,11 @@ pub(crate) fn word_end(text: &str, start: usize) -> usize {
 /// A hash of `bytes` as if ASCII-lowercased (64-bit FNV-1a): the gazetteer's
 /// index is keyed by it, at build time and at run time alike.
 pub(crate) fn folded_key(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3))
+    folded_key_continued(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// The key of some bytes followed by `bytes`, from the key of the former: a
+/// name's key grows word by word without hashing its start again.
+pub(crate) fn folded_key_continued(key: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(key, |h, b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3))
 }
