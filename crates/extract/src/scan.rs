@@ -1,5 +1,9 @@
 //! Byte scans that several finders share: where capitalized words may start,
-//! found eight bytes at a time over lowercase prose.
+//! found eight bytes at a time over lowercase prose, and a pattern's matches
+//! tried only where a cheaper scan says one can start.
+
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input, meta};
 
 /// Whether `byte` is an ASCII capital or part of a non-ASCII character: every
 /// byte a capital letter can open with.
@@ -50,6 +54,34 @@ pub(crate) fn capitalized_word_starts(text: &str) -> impl Iterator<Item = usize>
         };
         uppercase && !text[..at].chars().next_back().is_some_and(char::is_alphanumeric)
     })
+}
+
+/// The matches (with their groups) that iterating over every leftmost-first
+/// match of `pattern` in `text` gives, found by trying the pattern only at
+/// `starts`, anchored: those must hold, in ascending order, every offset a
+/// match can start at (any more cost only time). As the iterators do, the
+/// search goes on after each match's end. `pattern` must not match the empty
+/// string, which the iterators treat apart.
+pub(crate) fn captures_at_starts(
+    pattern: &meta::Regex,
+    text: &str,
+    starts: impl IntoIterator<Item = usize>,
+) -> Vec<Captures> {
+    let mut found = Vec::new();
+    let mut resume_at = 0;
+    for start in starts {
+        if start < resume_at {
+            continue;
+        }
+        let mut captures = pattern.create_captures();
+        pattern.search_captures(&Input::new(text).span(start..text.len()).anchored(Anchored::Yes), &mut captures);
+        if let Some(whole) = captures.get_match() {
+            debug_assert!(whole.end() > whole.start(), "the pattern matched the empty string");
+            resume_at = whole.end();
+            found.push(captures);
+        }
+    }
+    found
 }
 
 fn is_continuation(byte: u8) -> bool {
