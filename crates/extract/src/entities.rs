@@ -3,6 +3,7 @@
 //! then one pass that keeps the longest non-overlapping candidates, links
 //! surnames and acronyms to their entity, and writes `mentions` rows.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use crimefacts_model::{DocRows, Mention};
@@ -98,6 +99,19 @@ static ACRONYM_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:of|the|for|and|on|in|to|de|del|la|las|los|el|y|e|da|do|dos|das|contra|en|para)\s+)*\p{Lu}[\p{L}'’-]+){1,10})\s+\((\p{Lu}[\p{Lu}\p{Ll}-]{1,9})\)")
         .expect("static")
 });
+/// The long form and the acronym of an [`ACRONYM_AFTER`] match, its two
+/// groups, without asking the pattern for them: resolving groups over a
+/// pattern this large falls back to the slow PikeVM. The acronym holds no
+/// parenthesis, so it is what the last "(" and the closing ")" enclose; the
+/// long form ends with a letter, before the spaces before that "(". A test
+/// holds this to the pattern's own groups.
+fn long_and_short_around(text: &str, whole: Range<usize>) -> (Range<usize>, Range<usize>) {
+    let matched = &text[whole.clone()];
+    let open = matched.rfind('(').expect("an ACRONYM_AFTER match holds a parenthesis");
+    let long_end = whole.start + matched[..open].trim_end().len();
+    (whole.start..long_end, whole.start + open + 1..whole.end - 1)
+}
+
 /// "LN (Long Name)".
 static ACRONYM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(\p{Lu}{2,9})\s+\((\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:of|the|for|and|on|in|to|de|del|la|las|los|el|y|e|da|do|dos|das|contra|en|para)\s+)*\p{Lu}[\p{L}'’-]+){1,10})\)")
@@ -402,30 +416,31 @@ impl EntityFinder {
                 nests_countries: false,
             });
         };
-        for (re, long_group, short_group) in [(&*ACRONYM_AFTER, 1, 2), (&*ACRONYM_BEFORE, 2, 1)] {
-            for c in re.captures_iter(text) {
-                let (long, short) = (c.get(long_group).expect("group"), c.get(short_group).expect("group"));
-                // The long form starts at the word whose initial starts the acronym
-                // ("Later the Zona Roja Brigade (ZRB)" -> "Zona Roja Brigade").
-                let first_letter = short.as_str().chars().next().unwrap_or(' ');
-                let Some(cut) = long
-                    .as_str()
-                    .split_whitespace()
-                    .map(|w| w.as_ptr() as usize - long.as_str().as_ptr() as usize)
-                    .find(|&i| long.as_str()[i..].starts_with(first_letter))
-                else {
-                    continue;
-                };
-                let long_text = &long.as_str()[cut..];
-                let long_start = long.start() + cut;
-                if !acronym_fits(short.as_str(), long_text) {
-                    continue;
-                }
-                let entity_type = type_of_phrase(long_text);
-                // The acronym names the entity; the long form is the same one.
-                add(short.start(), short.end(), entity_type, short.as_str().to_string(), "acronym");
-                add(long_start, long.end(), entity_type, short.as_str().to_string(), "acronym");
+        let after = ACRONYM_AFTER.find_iter(text).map(|m| long_and_short_around(text, m.range()));
+        let before = ACRONYM_BEFORE.captures_iter(text).map(|c| {
+            let group = |i| c.get(i).expect("a group of every match").range();
+            (group(2), group(1))
+        });
+        for (long, short) in after.chain(before) {
+            let (long_str, short_str) = (&text[long.clone()], &text[short.clone()]);
+            // The long form starts at the word whose initial starts the acronym
+            // ("Later the Zona Roja Brigade (ZRB)" -> "Zona Roja Brigade").
+            let first_letter = short_str.chars().next().unwrap_or(' ');
+            let Some(cut) = long_str
+                .split_whitespace()
+                .map(|w| w.as_ptr() as usize - long_str.as_ptr() as usize)
+                .find(|&i| long_str[i..].starts_with(first_letter))
+            else {
+                continue;
+            };
+            let long_text = &long_str[cut..];
+            if !acronym_fits(short_str, long_text) {
+                continue;
             }
+            let entity_type = type_of_phrase(long_text);
+            // The acronym names the entity; the long form is the same one.
+            add(short.start, short.end, entity_type, short_str.to_string(), "acronym");
+            add(long.start + cut, long.end, entity_type, short_str.to_string(), "acronym");
         }
         for m in GROUP_PHRASE.find_iter(text) {
             let phrase = m.as_str();
@@ -902,15 +917,7 @@ mod tests {
             nests_countries: false,
         };
         let pieces = ["A", "AB", "B", "Ab", "Z", "a", "ab", "b", " ", " ", ".", "-", "1", "É", "é", "Ñ", "\n"];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut draw = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        for round in 0..3000 {
-            let text: String = (0..draw(60)).map(|_| pieces[draw(pieces.len())]).collect();
+        for (round, text) in crate::testing::drawn_texts(&pieces, 3000, 60).into_iter().enumerate() {
             let mut names = vec!["AB", "Ab", "ÉA", "A", "Ñb-A", "Zb"];
             if round % 3 == 0 {
                 names.push("ab");
@@ -934,6 +941,46 @@ mod tests {
             expected.sort();
             assert_eq!(found, expected, "{text:?}");
         }
+    }
+
+    /// The long form and acronym worked out around a match are the groups
+    /// the pattern itself gives, on drawn texts of names, particles, spaces
+    /// (a no-break one too) and parentheses.
+    #[test]
+    fn acronym_groups_worked_out_are_the_patterns_own() {
+        let pieces = [
+            "Zona",
+            "Roja",
+            "Brigade",
+            "Ávila",
+            "de",
+            "the",
+            "x",
+            " ",
+            "  ",
+            "\u{a0}",
+            "\n",
+            "(",
+            ")",
+            "(ZRB)",
+            "ZRB",
+            "Zr",
+            "É",
+            "-",
+            "’",
+            "Zona Roja Brigade (ZRB)",
+            "Unidad  de\u{a0}Ávila (UdA)",
+        ];
+        let mut matched = 0;
+        for text in crate::testing::drawn_texts(&pieces, 20_000, 12) {
+            for c in ACRONYM_AFTER.captures_iter(&text) {
+                let whole = c.get(0).expect("match").range();
+                let groups = (c.get(1).expect("group").range(), c.get(2).expect("group").range());
+                assert_eq!(long_and_short_around(&text, whole), groups, "{text:?}");
+                matched += 1;
+            }
+        }
+        assert!(matched > 200, "only {matched} matches were drawn");
     }
 
     #[test]

@@ -15,15 +15,21 @@ use rustc_hash::FxHashSet;
 use crate::lexicon::DRUGS;
 use crate::{TextView, sentence_run};
 
+// The cue patterns below are only asked whether they match, so a word
+// boundary is written as the start or end of the text or a character that is
+// not a word character, consumed: Unicode `\b` makes the lazy DFA give up at the
+// first non-ASCII byte and the search fall back to the far slower PikeVM,
+// while `\W` is a plain class. A test holds each to its `\b` form.
+
 /// Words right before a mention that make it the origin.
 static ORIGIN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bfrom|\bleaving|\bout of|\bcoming from|\boriginating in|\bproduced in|\bdesde|\bprocedente de|\bproveniente de|\bprocedentes de|\bprovenientes de|\bsaliendo de|\boriundo de|\boriunda de|\bvinda de|\bvindo de)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?$")
+    Regex::new(r"(?i)(?:^|\W)(?:from|leaving|out of|coming from|originating in|produced in|desde|procedente de|proveniente de|procedentes de|provenientes de|saliendo de|oriundo de|oriunda de|vinda de|vindo de)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?$")
         .expect("static")
 });
 /// Words right before a mention that make it the destination when the
 /// sentence speaks of moving drugs.
 static DESTINATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bto|\binto|\bdestined for|\bbound for|\bheaded for|\bheading to|\bdestination:|\bcon destino a|\bcon destino al|\brumbo a|\brumbo al|\bhacia|\bcom destino a|\bpara o|\bpara a|\bonto)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?(?:(?:large|major|main|lucrative|domestic|local|growing|consumer)\s+)*$")
+    Regex::new(r"(?i)(?:^|\W)(?:to|into|destined for|bound for|headed for|heading to|destination:|con destino a|con destino al|rumbo a|rumbo al|hacia|com destino a|para o|para a|onto)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?(?:(?:large|major|main|lucrative|domestic|local|growing|consumer)\s+)*$")
         .expect("static")
 });
 /// Words right after a mention that make it the destination.
@@ -42,7 +48,8 @@ static LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:,|and|y|e|or|o|as well as on to|as well as to|and on to)\s*(?:the\s+)?$").expect("static")
 });
 static ANAPHORIC_ORIGIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:from there|desde allí|desde ahí|de allí|a partir de ahí|de lá)\b").expect("static")
+    Regex::new(r"(?i)(?:^|\W)(?:from there|desde allí|desde ahí|de allí|a partir de ahí|de lá)(?:$|\W)")
+        .expect("static")
 });
 
 const MOVEMENT_WORDS: &[&str] = &[
@@ -304,6 +311,63 @@ mod tests {
         (o.to_string(), d.to_string())
     }
 
+    /// Each cue pattern written without `\b` answers as its `\b` form does, on
+    /// drawn texts of cue words, articles, accented and other word characters
+    /// (a combining accent, an underscore, digits) and punctuation around them.
+    #[test]
+    fn cue_patterns_answer_as_their_word_boundary_forms() {
+        use super::{ANAPHORIC_ORIGIN, DESTINATION_BEFORE, ORIGIN_BEFORE};
+        let with_boundaries = [
+            (
+                &*ORIGIN_BEFORE,
+                r"(?i)(?:\bfrom|\bleaving|\bout of|\bcoming from|\boriginating in|\bproduced in|\bdesde|\bprocedente de|\bproveniente de|\bprocedentes de|\bprovenientes de|\bsaliendo de|\boriundo de|\boriunda de|\bvinda de|\bvindo de)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?$",
+            ),
+            (
+                &*DESTINATION_BEFORE,
+                r"(?i)(?:\bto|\binto|\bdestined for|\bbound for|\bheaded for|\bheading to|\bdestination:|\bcon destino a|\bcon destino al|\brumbo a|\brumbo al|\bhacia|\bcom destino a|\bpara o|\bpara a|\bonto)\s+(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?(?:(?:large|major|main|lucrative|domestic|local|growing|consumer)\s+)*$",
+            ),
+            (&*ANAPHORIC_ORIGIN, r"(?i)\b(?:from there|desde allí|desde ahí|de allí|a partir de ahí|de lá)\b"),
+        ];
+        let pieces = [
+            "from",
+            "FROM",
+            "desde",
+            "de allí",
+            "de lá",
+            "from there",
+            "to",
+            "into",
+            "hacia",
+            "rumbo a",
+            "destination:",
+            "the",
+            "el",
+            " ",
+            "  ",
+            "\n",
+            "main",
+            "x",
+            "é",
+            "ñ",
+            "_",
+            "1",
+            "\u{301}",
+            ",",
+            ".",
+            "-",
+            "’",
+        ];
+        let texts = crate::testing::drawn_texts(&pieces, 30_000, 8);
+        for (pattern, plain) in with_boundaries {
+            let plain = regex::Regex::new(plain).expect("the plain form compiles");
+            let mut matched = 0;
+            for text in &texts {
+                assert_eq!(pattern.is_match(text), plain.is_match(text), "{:?} on {text:?}", plain.as_str());
+                matched += usize::from(plain.is_match(text));
+            }
+            assert!(matched > 100, "{:?} matched only {matched} texts", plain.as_str());
+        }
+    }
     #[test]
     fn a_route_named_twice_in_a_sentence_is_one_flow_at_its_first_destination() {
         let found = flows(&[

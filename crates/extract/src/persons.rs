@@ -506,16 +506,8 @@ mod tests {
             "Luis \"Lucho\" ",
             "Óscar ‘Gordo’ Pérez",
         ];
-        let mut seed: u64 = 0x1234_5678_9abc_def1;
-        let mut draw = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
         let mut matched = 0;
-        for _ in 0..20_000 {
-            let text: String = (0..draw(24)).map(|_| pieces[draw(pieces.len())]).collect();
+        for text in crate::testing::drawn_texts(&pieces, 20_000, 24) {
             let expected: Vec<Vec<Option<(usize, usize)>>> = whole_search
                 .captures_iter(&text)
                 .map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect())

@@ -92,17 +92,10 @@ fn is_continuation(byte: u8) -> bool {
 mod tests {
     use super::*;
 
-    fn drawn_texts() -> impl Iterator<Item = String> {
+    fn drawn_texts() -> Vec<String> {
         let pieces =
             ["A", "Z", "@", "[", "a", "z", "`", "{", " ", "\n", "1", "É", "é", "Ñ", "ǅ", "Ⅷ", "ⅷ", "’", "Σ", "-"];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut draw = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        (0..5000).map(move |_| (0..draw(40)).map(|_| pieces[draw(pieces.len())]).collect())
+        crate::testing::drawn_texts(&pieces, 5000, 40)
     }
 
     #[test]
