@@ -917,7 +917,9 @@ mod tests {
             nests_countries: false,
         };
         let pieces = ["A", "AB", "B", "Ab", "Z", "a", "ab", "b", " ", " ", ".", "-", "1", "É", "é", "Ñ", "\n"];
-        for (round, text) in crate::testing::drawn_texts(&pieces, 3000, 60).into_iter().enumerate() {
+        for (round, text) in
+            crimefacts_model::draw::Draw::new(0x5eed_0001).texts(&pieces, 3000, 61).into_iter().enumerate()
+        {
             let mut names = vec!["AB", "Ab", "ÉA", "A", "Ñb-A", "Zb"];
             if round % 3 == 0 {
                 names.push("ab");
@@ -972,7 +974,7 @@ mod tests {
             "Unidad  de\u{a0}Ávila (UdA)",
         ];
         let mut matched = 0;
-        for text in crate::testing::drawn_texts(&pieces, 20_000, 12) {
+        for text in crimefacts_model::draw::Draw::new(0x5eed_0002).texts(&pieces, 20_000, 13) {
             for c in ACRONYM_AFTER.captures_iter(&text) {
                 let whole = c.get(0).expect("match").range();
                 let groups = (c.get(1).expect("group").range(), c.get(2).expect("group").range());

@@ -357,7 +357,7 @@ mod tests {
             "-",
             "’",
         ];
-        let texts = crate::testing::drawn_texts(&pieces, 30_000, 8);
+        let texts = crimefacts_model::draw::Draw::new(0x5eed_0001).texts(&pieces, 30_000, 9);
         for (pattern, plain) in with_boundaries {
             let plain = regex::Regex::new(plain).expect("the plain form compiles");
             let mut matched = 0;

@@ -167,20 +167,6 @@ pub(crate) mod testing {
         doc
     }
 
-    /// `count` texts of up to `max_pieces` pieces each, drawn from `pieces`
-    /// with a fixed seed (xorshift): differential tests hold a fast path to
-    /// its plain form on them.
-    pub fn drawn_texts(pieces: &[&str], count: usize, max_pieces: usize) -> Vec<String> {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut draw = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        (0..count).map(|_| (0..draw(max_pieces + 1)).map(|_| pieces[draw(pieces.len())]).collect()).collect()
-    }
-
     /// The whole extract stage run on such a document (gazetteers loaded once).
     pub fn extracted(sentences: &[&str]) -> DocRows {
         static EXTRACT: LazyLock<Extract> = LazyLock::new(|| Extract::new().unwrap());

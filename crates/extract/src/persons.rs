@@ -507,7 +507,7 @@ mod tests {
             "Óscar ‘Gordo’ Pérez",
         ];
         let mut matched = 0;
-        for text in crate::testing::drawn_texts(&pieces, 20_000, 24) {
+        for text in crimefacts_model::draw::Draw::new(0x5eed_0001).texts(&pieces, 20_000, 25) {
             let expected: Vec<Vec<Option<(usize, usize)>>> = whole_search
                 .captures_iter(&text)
                 .map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect())

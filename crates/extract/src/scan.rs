@@ -95,7 +95,7 @@ mod tests {
     fn drawn_texts() -> Vec<String> {
         let pieces =
             ["A", "Z", "@", "[", "a", "z", "`", "{", " ", "\n", "1", "É", "é", "Ñ", "ǅ", "Ⅷ", "ⅷ", "’", "Σ", "-"];
-        crate::testing::drawn_texts(&pieces, 5000, 40)
+        crimefacts_model::draw::Draw::new(0x5eed_0001).texts(&pieces, 5000, 41)
     }
 
     #[test]

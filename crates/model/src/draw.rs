@@ -21,4 +21,9 @@ impl Draw {
     pub fn text(&mut self, pieces: &[&str], most: usize) -> String {
         (0..self.below(most)).map(|_| pieces[self.below(pieces.len())]).collect()
     }
+
+    /// `count` such texts.
+    pub fn texts(&mut self, pieces: &[&str], count: usize, most: usize) -> Vec<String> {
+        (0..count).map(|_| self.text(pieces, most)).collect()
+    }
 }

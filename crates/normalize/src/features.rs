@@ -305,6 +305,9 @@ impl WordCounts {
     /// character by character as [`Self::of_any`] does for all of them (a
     /// test compares the two).
     fn of(text: &str) -> Self {
+        if text.is_ascii() {
+            return Self::of_ascii(text.as_bytes());
+        }
         let mut counts = Self::default();
         for (word, ascii) in words(text) {
             if ascii {
@@ -338,17 +341,37 @@ impl WordCounts {
         self.any_lowercase |= word.chars().any(char::is_lowercase);
     }
 
+    /// An all-ASCII line (most lines): letters and lowercase are counted over
+    /// the whole line in loops the compiler vectorizes (spaces are neither),
+    /// and only the words' first bytes and kinds word by word.
+    fn of_ascii(line: &[u8]) -> Self {
+        let mut counts = Self {
+            letters: line.iter().filter(|b| b.is_ascii_alphabetic()).count(),
+            any_lowercase: line.iter().any(u8::is_ascii_lowercase),
+            ..Self::default()
+        };
+        for word in line.split(|&b| is_ascii_space(b)).filter(|word| !word.is_empty()) {
+            counts.add_ascii_word(word);
+        }
+        counts
+    }
+
     fn add_ascii(&mut self, word: &[u8]) {
+        self.add_ascii_word(word);
+        for &b in word {
+            self.letters += usize::from(b.is_ascii_alphabetic());
+            self.any_lowercase |= b.is_ascii_lowercase();
+        }
+    }
+
+    /// What an ASCII word adds but its letters.
+    fn add_ascii_word(&mut self, word: &[u8]) {
         self.words += 1;
         let kind = WORD_KINDS.kind_of_ascii(word);
         self.function_words += usize::from(kind & FUNCTION != 0);
         self.widget_words += usize::from(kind & WIDGET != 0);
         self.capitalized += usize::from(word[0].is_ascii_uppercase());
         self.lowercase_initial += usize::from(word[0].is_ascii_lowercase());
-        for &b in word {
-            self.letters += usize::from(b.is_ascii_alphabetic());
-            self.any_lowercase |= b.is_ascii_lowercase();
-        }
     }
 }
 
@@ -359,8 +382,7 @@ fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
     // Whether a space starts at `i`, and the length of the character there.
     let space_at = move |i: usize| -> (bool, usize) {
         match bytes[i] {
-            // The ASCII characters that `char::is_whitespace` holds (with U+000B).
-            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
+            b if is_ascii_space(b) => (true, 1),
             b if b < 0x80 => (false, 1),
             _ => {
                 let c = text[i..].chars().next().expect("a character starts here");
@@ -389,6 +411,11 @@ fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
         }
         (at > start).then(|| (&text[start..at], ascii))
     })
+}
+
+/// The ASCII characters that `char::is_whitespace` holds (with U+000B).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
 static WORD_KINDS: LazyLock<WordKinds> = LazyLock::new(WordKinds::new);
