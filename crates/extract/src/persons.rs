@@ -9,7 +9,7 @@ use regex::Regex;
 use regex_automata::meta;
 use rustc_hash::FxHashSet;
 
-use crate::scan::{capital_or_non_ascii, captures_at_starts};
+use crate::scan::{capital_or_non_ascii, captures_at_starts, matches_at_starts, uppercase_starts};
 
 const GIVEN_NAMES: &str = include_str!("../data/given_names.txt");
 
@@ -293,10 +293,11 @@ impl PersonFinder {
                 push(m.start(), m.end(), "speech cue", 0.75);
             }
         }
-        for m in NAME_RE.find_iter(text) {
-            let first = m.as_str().split_whitespace().next().unwrap_or("");
+        // A name opens with an uppercase letter: only those are tried.
+        for name in matches_at_starts(&NAME_RE, text, uppercase_starts(text)) {
+            let first = text[name.clone()].split_whitespace().next().unwrap_or("");
             if self.is_given(first) {
-                push(m.start(), m.end(), "given name", 0.8);
+                push(name.start, name.end, "given name", 0.8);
             }
         }
         for c in ALIAS.captures_iter(text) {
@@ -316,7 +317,7 @@ impl PersonFinder {
     }
 }
 
-static NAME_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME).expect("static"));
+static NAME_RE: LazyLock<meta::Regex> = LazyLock::new(|| meta::Regex::new(NAME).expect("static"));
 
 const PARTICLES: &[&str] = &["de", "del", "da", "das", "do", "dos", "la", "y", "e", "van", "von"];
 
@@ -459,6 +460,8 @@ pub(crate) fn warm_up() {
 
 #[cfg(test)]
 mod tests {
+    use std::ops::Range;
+
     use super::*;
 
     fn people(text: &str) -> Vec<(String, &'static str)> {
@@ -521,6 +524,56 @@ mod tests {
             matched += expected.len();
         }
         assert!(matched > 200, "only {matched} matches were drawn");
+    }
+
+    /// Trying the name pattern only at uppercase letters finds the names a
+    /// search of the whole text finds, on drawn texts of names, particles,
+    /// apostrophes, hyphens, accented and other uppercase letters, and ASCII
+    /// and Unicode spaces and line breaks.
+    #[test]
+    fn names_tried_at_uppercase_letters_are_those_of_a_whole_search() {
+        let whole_search = Regex::new(NAME).expect("the pattern compiles");
+        let pieces = [
+            "Ana",
+            "Soto",
+            "José",
+            "Úsuga",
+            "McDonald",
+            "O'Brien",
+            "D’Alessio",
+            "Ñ",
+            "Σ",
+            "ǅ",
+            "Ⅷ",
+            "de",
+            "del",
+            "la",
+            "van",
+            "y",
+            "e",
+            "x",
+            "ana",
+            "-",
+            "’",
+            " ",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\n\n",
+            "\r",
+            "\u{a0}",
+            "\u{2003}",
+            ".",
+            ",",
+        ];
+        let mut matched = 0;
+        for text in crimefacts_model::draw::Draw::new(0x5eed_0004).texts(&pieces, 20_000, 16) {
+            let expected: Vec<Range<usize>> = whole_search.find_iter(&text).map(|m| m.range()).collect();
+            assert_eq!(matches_at_starts(&NAME_RE, &text, uppercase_starts(&text)), expected, "{text:?}");
+            matched += expected.len();
+        }
+        assert!(matched > 20_000, "only {matched} names were drawn");
     }
 
     #[test]

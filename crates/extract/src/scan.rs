@@ -2,6 +2,8 @@
 //! found eight bytes at a time over lowercase prose, and a pattern's matches
 //! tried only where a cheaper scan says one can start.
 
+use std::ops::Range;
+
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 
@@ -42,43 +44,69 @@ pub(crate) fn capitals_or_non_ascii_at(bytes: &[u8]) -> impl Iterator<Item = usi
 }
 
 /// The byte offset of every character of `text` that is uppercase
-/// (`char::is_uppercase`) and starts a word: the character before it, if
-/// any, is not alphanumeric.
-pub(crate) fn capitalized_word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+/// (`char::is_uppercase`, which holds for every `\p{Lu}` letter), in order.
+pub(crate) fn uppercase_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
-    capitals_or_non_ascii_at(bytes).filter(move |&at| {
-        let uppercase = match bytes[at] {
-            b if b.is_ascii() => true,
-            b if is_continuation(b) => false,
-            _ => text[at..].chars().next().is_some_and(char::is_uppercase),
-        };
-        uppercase && !text[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+    capitals_or_non_ascii_at(bytes).filter(move |&at| match bytes[at] {
+        b if b.is_ascii() => true,
+        b if is_continuation(b) => false,
+        _ => text[at..].chars().next().is_some_and(char::is_uppercase),
     })
 }
 
-/// The matches (with their groups) that iterating over every leftmost-first
-/// match of `pattern` in `text` gives, found by trying the pattern only at
-/// `starts`, anchored: those must hold, in ascending order, every offset a
-/// match can start at (any more cost only time). As the iterators do, the
-/// search goes on after each match's end. `pattern` must not match the empty
-/// string, which the iterators treat apart.
-pub(crate) fn captures_at_starts(
+/// The byte offset of every character of `text` that is uppercase
+/// (`char::is_uppercase`) and starts a word: the character before it, if
+/// any, is not alphanumeric.
+pub(crate) fn capitalized_word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    uppercase_starts(text).filter(move |&at| !text[..at].chars().next_back().is_some_and(char::is_alphanumeric))
+}
+
+/// The matches that iterating over every leftmost-first match of `pattern` in
+/// `text` gives, found by trying the pattern only at `starts`, anchored: those
+/// must hold, in ascending order, every offset a match can start at (any more
+/// cost only time). As the iterators do, the search goes on after each
+/// match's end. `pattern` must not match the empty string, which the
+/// iterators treat apart. An anchored search needs no reverse scan for the
+/// start, and a pattern that opens with a class rather than a literal gives
+/// the engine nothing to skip ahead to.
+pub(crate) fn matches_at_starts(
     pattern: &meta::Regex,
     text: &str,
     starts: impl IntoIterator<Item = usize>,
-) -> Vec<Captures> {
+) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     let mut resume_at = 0;
     for start in starts {
         if start < resume_at {
             continue;
         }
-        let mut captures = pattern.create_captures();
+        if let Some(whole) = pattern.search(&Input::new(text).span(start..text.len()).anchored(Anchored::Yes)) {
+            debug_assert!(whole.end() > whole.start(), "the pattern matched the empty string");
+            resume_at = whole.end();
+            found.push(whole.range());
+        }
+    }
+    found
+}
+
+/// [`matches_at_starts`] with the groups of each match.
+pub(crate) fn captures_at_starts(
+    pattern: &meta::Regex,
+    text: &str,
+    starts: impl IntoIterator<Item = usize>,
+) -> Vec<Captures> {
+    let mut found = Vec::new();
+    let mut captures = pattern.create_captures();
+    let mut resume_at = 0;
+    for start in starts {
+        if start < resume_at {
+            continue;
+        }
         pattern.search_captures(&Input::new(text).span(start..text.len()).anchored(Anchored::Yes), &mut captures);
         if let Some(whole) = captures.get_match() {
             debug_assert!(whole.end() > whole.start(), "the pattern matched the empty string");
             resume_at = whole.end();
-            found.push(captures);
+            found.push(captures.clone());
         }
     }
     found
@@ -104,6 +132,14 @@ mod tests {
             let bytes = text.as_bytes();
             let one_by_one: Vec<usize> = (0..bytes.len()).filter(|&i| capital_or_non_ascii(bytes[i])).collect();
             assert_eq!(capitals_or_non_ascii_at(bytes).collect::<Vec<_>>(), one_by_one, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn uppercase_starts_are_the_uppercase_characters() {
+        for text in drawn_texts() {
+            let walked: Vec<usize> = text.char_indices().filter(|(_, c)| c.is_uppercase()).map(|(at, _)| at).collect();
+            assert_eq!(uppercase_starts(&text).collect::<Vec<_>>(), walked, "{text:?}");
         }
     }
 
