@@ -220,7 +220,9 @@ fn words_of_any(lower: &str) -> Vec<&str> {
     lower.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect()
 }
 
-/// Events of a document, one per (type, sentence).
+/// Events of a document, one per (type, sentence). Never inlined:
+/// `just bench-instructions` counts each part of extract by its function.
+#[inline(never)]
 pub(crate) fn find_events(
     doc: &DocRows,
     mentions: &[Mention],

@@ -69,6 +69,11 @@ impl DocumentStage for Extract {
     }
 
     fn process(&self, doc: &mut DocRows) -> Result<(), StageError> {
+        // Offsets are kept in 32 bits, as `CharIndex` keeps them; the default
+        // document size limit is 1 MB, but the limit is the user's to raise.
+        if u32::try_from(doc.document.text.len()).is_err() {
+            return Err(StageError("the body is 4 GiB or more, beyond extraction's 32-bit offsets".into()));
+        }
         let text = TextView::new(&doc.document.text);
         doc.mentions = self.entities.find(doc, &text);
         doc.amounts = self.amounts.find(doc, &text);
@@ -116,17 +121,26 @@ pub(crate) fn sentence_run<T>(rows: &[T], sentence: i64, sentence_of: impl Fn(&T
 pub(crate) struct TextView<'a> {
     pub text: &'a str,
     chars: crimefacts_model::CharIndex,
-    /// Byte offset of each code point, plus the text length.
-    bytes_of_char: Vec<usize>,
+    /// Byte offset of each code point, plus the text length (bodies are far
+    /// below 4 GB: the document size limit).
+    bytes_of_char: Vec<u32>,
 }
 
 impl<'a> TextView<'a> {
     pub fn new(text: &'a str) -> Self {
-        // The bytes that start a code point, without decoding any.
-        let mut bytes_of_char = Vec::with_capacity(text.len() + 1);
-        bytes_of_char.extend(text.bytes().enumerate().filter(|&(_, b)| (b as i8) >= -0x40).map(|(i, _)| i));
-        bytes_of_char.push(text.len());
-        Self { text, chars: crimefacts_model::CharIndex::new(text), bytes_of_char }
+        let chars = crimefacts_model::CharIndex::new(text);
+        let char_count = chars.chars(text.len()) as usize;
+        // The bytes that start a code point, without decoding any and without
+        // a branch: every byte writes its offset into the slot of the next
+        // code point, and only a code point's first byte moves past it.
+        let mut bytes_of_char = vec![0u32; char_count + 1];
+        let mut next = 0;
+        for (at, &byte) in text.as_bytes().iter().enumerate() {
+            bytes_of_char[next] = at as u32;
+            next += usize::from((byte as i8) >= -0x40);
+        }
+        bytes_of_char[char_count] = text.len() as u32;
+        Self { text, chars, bytes_of_char }
     }
 
     pub fn chars(&self, byte: usize) -> i64 {
@@ -134,7 +148,7 @@ impl<'a> TextView<'a> {
     }
 
     pub fn byte(&self, char_offset: i64) -> usize {
-        self.bytes_of_char[char_offset as usize]
+        self.bytes_of_char[char_offset as usize] as usize
     }
 }
 
