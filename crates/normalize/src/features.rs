@@ -192,44 +192,58 @@ pub struct LineFeatures {
 
 /// Both word lists in one table keyed by a cheap hash: every word of every line
 /// is looked up, so SipHash or a binary search of string compares shows in profiles.
+/// A word is keyed by its bytes, zero-padded to 16 (no listed word holds a NUL
+/// or is longer), so a lookup hashes two words and compares two, with no loop
+/// over its bytes.
 struct WordKinds {
-    slots: Vec<Option<(&'static str, u8)>>,
+    /// Open addressing: each slot a key and its kind bits; an empty slot is
+    /// the all-zero key, the key of no word but the empty one (kind 0).
+    slots: Vec<(WordKey, u8)>,
 }
+
+type WordKey = [u64; 2];
 
 /// Bytes of the longest word in either list: a longer word is neither.
 const LONGEST_LISTED_WORD: usize = 16;
+const SLOTS: usize = 1024;
 
 const FUNCTION: u8 = 1;
 const WIDGET: u8 = 2;
 
 impl WordKinds {
     fn new() -> Self {
-        let mut table = Self { slots: vec![None; 1024] };
+        assert!(2 * (FUNCTION_WORDS.len() + WIDGET_WORDS.len()) <= SLOTS, "the word table is too full");
+        let mut table = Self { slots: vec![([0, 0], 0); SLOTS] };
         for (words, kind) in [(FUNCTION_WORDS, FUNCTION), (WIDGET_WORDS, WIDGET)] {
             for &word in words {
-                assert!(word.len() <= LONGEST_LISTED_WORD, "{word} is longer than the lookup buffer");
-                let mut i = Self::hash(word);
-                loop {
-                    match &mut table.slots[i] {
-                        Some((w, k)) if *w == word => {
-                            *k |= kind;
-                            break;
-                        }
-                        Some(_) => i = (i + 1) & 1023,
-                        empty => {
-                            *empty = Some((word, kind));
-                            break;
-                        }
-                    }
+                assert!(!word.is_empty() && !word.contains('\0'), "{word:?} cannot be keyed");
+                let key = Self::key(word.as_bytes()).expect("a listed word fits the key");
+                let mut i = Self::slot(key);
+                while table.slots[i].0 != key && table.slots[i].0 != [0, 0] {
+                    i = (i + 1) % SLOTS;
                 }
+                table.slots[i].0 = key;
+                table.slots[i].1 |= kind;
             }
         }
         table
     }
 
-    fn hash(word: &str) -> usize {
-        let h = word.bytes().fold(FNV_OFFSET, fnv_step);
-        (h as usize) & 1023
+    /// The word's bytes, zero-padded, as two little-endian words; `None` for
+    /// a word longer than any listed one.
+    fn key(word: &[u8]) -> Option<WordKey> {
+        if word.contains(&0) {
+            return None;
+        }
+        let mut padded = [0u8; LONGEST_LISTED_WORD];
+        padded.get_mut(..word.len())?.copy_from_slice(word);
+        let half = |at: usize| u64::from_le_bytes(padded[at..at + 8].try_into().expect("eight bytes"));
+        Some([half(0), half(8)])
+    }
+
+    fn slot(key: WordKey) -> usize {
+        let mixed = (key[0] ^ key[1].rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - SLOTS.trailing_zeros())) as usize
     }
 
     /// The kind of a word as written: lowercased and without surrounding
@@ -239,52 +253,44 @@ impl WordKinds {
         if !word.is_ascii() {
             return self.kind(bare(&word.to_lowercase()));
         }
-        let word = bare(word);
-        if word.len() > LONGEST_LISTED_WORD {
-            return 0;
-        }
-        crimefacts_model::with_lowercase(word, |lower| self.kind(lower))
+        self.kind_of_ascii(word.as_bytes())
     }
 
     fn kind(&self, word: &str) -> u8 {
-        self.kind_hashed(word.as_bytes(), Self::hash(word))
+        Self::key(word.as_bytes()).map_or(0, |key| self.kind_of_key(key))
     }
 
-    fn kind_hashed(&self, word: &[u8], hash: usize) -> u8 {
-        let mut i = hash;
-        while let Some((w, k)) = self.slots[i] {
-            if w.as_bytes() == word {
-                return k;
+    fn kind_of_key(&self, key: WordKey) -> u8 {
+        let mut i = Self::slot(key);
+        loop {
+            let (k, bits) = self.slots[i];
+            if k == key || k == [0, 0] {
+                return if k == key { bits } else { 0 };
             }
-            i = (i + 1) & 1023;
+            i = (i + 1) % SLOTS;
         }
-        0
     }
 
-    /// [`Self::kind_of_written`] of an ASCII word, lowercased and hashed in
-    /// one pass over its bare part.
+    /// [`Self::kind_of_written`] of an ASCII word: its bare part keyed, then
+    /// lowercased eight bytes at a time.
     fn kind_of_ascii(&self, word: &[u8]) -> u8 {
         let keep = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-';
         let Some(first) = word.iter().position(keep) else { return 0 };
         let last = word.iter().rposition(keep).expect("a kept byte exists");
-        let bare = &word[first..=last];
-        if bare.len() > LONGEST_LISTED_WORD {
-            return 0;
-        }
-        let mut lower = [0u8; LONGEST_LISTED_WORD];
-        let mut hash = FNV_OFFSET;
-        for (slot, &b) in lower.iter_mut().zip(bare) {
-            *slot = b.to_ascii_lowercase();
-            hash = fnv_step(hash, *slot);
-        }
-        self.kind_hashed(&lower[..bare.len()], (hash as usize) & 1023)
+        let Some(key) = Self::key(&word[first..=last]) else { return 0 };
+        self.kind_of_key(key.map(ascii_lowercase))
     }
 }
 
-const FNV_OFFSET: u32 = 0x811c_9dc5;
-
-fn fnv_step(hash: u32, byte: u8) -> u32 {
-    (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+/// Eight ASCII bytes lowercased at once: seven-bit values plus at most 0x3f
+/// carry into no other byte, so the high bit marks each capital, and 0x80
+/// shifted right twice is the 0x20 that lowercases it.
+fn ascii_lowercase(eight: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let from_a = eight + u64::from(0x80 - b'A') * ONES;
+    let past_z = eight + u64::from(0x80 - b'Z' - 1) * ONES;
+    eight | ((from_a & !past_z & HIGH) >> 2)
 }
 
 /// What `LineFeatures::of` counts over the words of a line.
@@ -559,6 +565,41 @@ mod tests {
 
     fn f(text: &str) -> LineFeatures {
         LineFeatures::of(text, None)
+    }
+
+    #[test]
+    fn eight_ascii_bytes_lowercase_as_each_alone() {
+        for byte in 0..0x80u8 {
+            for at in 0..8 {
+                let mut eight = *b"aZ0@[`{~";
+                eight[at] = byte;
+                let lowered = ascii_lowercase(u64::from_le_bytes(eight)).to_le_bytes();
+                assert_eq!(lowered, eight.map(|b| b.to_ascii_lowercase()), "{byte:#x} at {at}");
+            }
+        }
+    }
+
+    /// The table gives every listed word its lists, in any case and wrapped
+    /// in punctuation, and no other word any: drawn words against a search
+    /// of the lists themselves.
+    #[test]
+    fn word_kinds_are_the_lists() {
+        let oracle = |word: &str| {
+            let lower = word.to_lowercase();
+            let bare = bare(&lower);
+            u8::from(FUNCTION_WORDS.contains(&bare)) * FUNCTION | u8::from(WIDGET_WORDS.contains(&bare)) * WIDGET
+        };
+        for &word in FUNCTION_WORDS.iter().chain(WIDGET_WORDS) {
+            for written in [word.to_string(), word.to_uppercase(), format!("({word}),"), format!("«{word}»")] {
+                assert_eq!(WORD_KINDS.kind_of_written(&written), oracle(word), "{written:?}");
+                assert_ne!(oracle(word), 0);
+            }
+        }
+        let pieces =
+            ["the", "of", "a", "de", "más", "share", "e", "x", "-", "q", "AB", "\0", "é", "\u{301}", "z", "tweet"];
+        for word in crimefacts_model::draw::Draw::new(0x5eed_0005).texts(&pieces, 20_000, 5) {
+            assert_eq!(WORD_KINDS.kind_of_written(&word), oracle(&word), "{word:?}");
+        }
     }
 
     /// The word-by-word fast path counts what the general one does: every
