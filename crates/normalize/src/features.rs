@@ -587,7 +587,7 @@ mod tests {
         let oracle = |word: &str| {
             let lower = word.to_lowercase();
             let bare = bare(&lower);
-            u8::from(FUNCTION_WORDS.contains(&bare)) * FUNCTION | u8::from(WIDGET_WORDS.contains(&bare)) * WIDGET
+            (u8::from(FUNCTION_WORDS.contains(&bare)) * FUNCTION) | (u8::from(WIDGET_WORDS.contains(&bare)) * WIDGET)
         };
         for &word in FUNCTION_WORDS.iter().chain(WIDGET_WORDS) {
             for written in [word.to_string(), word.to_uppercase(), format!("({word}),"), format!("«{word}»")] {
