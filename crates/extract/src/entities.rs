@@ -950,28 +950,10 @@ mod tests {
     /// (a no-break one too) and parentheses.
     #[test]
     fn acronym_groups_worked_out_are_the_patterns_own() {
+        #[rustfmt::skip]
         let pieces = [
-            "Zona",
-            "Roja",
-            "Brigade",
-            "Ávila",
-            "de",
-            "the",
-            "x",
-            " ",
-            "  ",
-            "\u{a0}",
-            "\n",
-            "(",
-            ")",
-            "(ZRB)",
-            "ZRB",
-            "Zr",
-            "É",
-            "-",
-            "’",
-            "Zona Roja Brigade (ZRB)",
-            "Unidad  de\u{a0}Ávila (UdA)",
+            "Zona", "Roja", "Brigade", "Ávila", "de", "the", "x", " ", "  ", "\u{a0}", "\n", "(", ")", "(ZRB)",
+            "ZRB", "Zr", "É", "-", "’", "Zona Roja Brigade (ZRB)", "Unidad  de\u{a0}Ávila (UdA)",
         ];
         let mut matched = 0;
         for text in crimefacts_model::draw::Draw::new(0x5eed_0002).texts(&pieces, 20_000, 13) {

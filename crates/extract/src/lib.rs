@@ -121,8 +121,8 @@ pub(crate) fn sentence_run<T>(rows: &[T], sentence: i64, sentence_of: impl Fn(&T
 pub(crate) struct TextView<'a> {
     pub text: &'a str,
     chars: crimefacts_model::CharIndex,
-    /// Byte offset of each code point, plus the text length (bodies are far
-    /// below 4 GB: the document size limit).
+    /// Byte offset of each code point, plus the text length (`Extract`
+    /// rejects a body of 4 GiB or more).
     bytes_of_char: Vec<u32>,
 }
 

@@ -157,8 +157,8 @@ static NICKNAMED_RE: LazyLock<meta::Regex> = LazyLock::new(|| meta::Regex::new(N
 /// Every offset a [`NICKNAMED`] match can start at, in order: it opens with
 /// the capitalized word right before the spaces before an opening quote, so
 /// the candidates are the capitals (and non-ASCII characters) of the word
-/// before each quote that follows a space. Quotes are rare next to bytes, and
-/// `memchr` passes over the rest many bytes at a time.
+/// before each quote that follows a space. Quotes are few among a text's
+/// bytes, and `memchr` passes over the rest many bytes at a time.
 fn nickname_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut starts = Vec::new();
@@ -475,38 +475,12 @@ mod tests {
     #[test]
     fn nicknames_tried_at_their_starts_are_those_of_a_whole_search() {
         let whole_search = Regex::new(NICKNAMED).expect("the pattern compiles");
+        #[rustfmt::skip]
         let pieces = [
-            "Dairo",
-            "Úsuga",
-            "ÉL",
-            "otoniel",
-            "Los",
-            "El",
-            "La",
-            "x",
-            "A",
-            " ",
-            " ",
-            "  ",
-            "\t",
-            "\n",
-            "\u{a0}",
-            "\u{2003}",
-            "\"",
-            "'",
-            "“",
-            "”",
-            "‘",
-            "’",
-            "—",
-            "…",
-            ",",
-            "Mc",
+            "Dairo", "Úsuga", "ÉL", "otoniel", "Los", "El", "La", "x", "A", " ", " ", "  ", "\t", "\n", "\u{a0}",
+            "\u{2003}", "\"", "'", "“", "”", "‘", "’", "—", "…", ",", "Mc",
             // Whole matches, for the drawn texts to hold many.
-            "Dairo “Otoniel” Úsuga",
-            "Juan 'El Chapo' Guzmán Loera",
-            "Ana \u{a0}‘La Reina’\nSoto",
-            "Luis \"Lucho\" ",
+            "Dairo “Otoniel” Úsuga", "Juan 'El Chapo' Guzmán Loera", "Ana \u{a0}‘La Reina’\nSoto", "Luis \"Lucho\" ",
             "Óscar ‘Gordo’ Pérez",
         ];
         let mut matched = 0;
@@ -533,39 +507,11 @@ mod tests {
     #[test]
     fn names_tried_at_uppercase_letters_are_those_of_a_whole_search() {
         let whole_search = Regex::new(NAME).expect("the pattern compiles");
+        #[rustfmt::skip]
         let pieces = [
-            "Ana",
-            "Soto",
-            "José",
-            "Úsuga",
-            "McDonald",
-            "O'Brien",
-            "D’Alessio",
-            "Ñ",
-            "Σ",
-            "ǅ",
-            "Ⅷ",
-            "de",
-            "del",
-            "la",
-            "van",
-            "y",
-            "e",
-            "x",
-            "ana",
-            "-",
-            "’",
-            " ",
-            " ",
-            "  ",
-            "\t",
-            "\n",
-            "\n\n",
-            "\r",
-            "\u{a0}",
-            "\u{2003}",
-            ".",
-            ",",
+            "Ana", "Soto", "José", "Úsuga", "McDonald", "O'Brien", "D’Alessio", "Ñ", "Σ", "ǅ", "Ⅷ", "de", "del",
+            "la", "van", "y", "e", "x", "ana", "-", "’", " ", " ", "  ", "\t", "\n", "\n\n", "\r", "\u{a0}",
+            "\u{2003}", ".", ",",
         ];
         let mut matched = 0;
         for text in crimefacts_model::draw::Draw::new(0x5eed_0004).texts(&pieces, 20_000, 16) {

@@ -231,13 +231,15 @@ struct NameIndex {
 }
 
 /// A Bloom filter of keys with two probes: a key it was built with always
-/// passes; about one key in a hundred that it was not passes too.
+/// passes; about one key in two hundred that it was not passes too (a test
+/// measures it on the surface keys).
 struct KeyFilter {
     bits: Vec<u64>,
 }
 
 impl KeyFilter {
-    /// 2^21 bits: 256 KB for the 100,000-odd keys of the gazetteer.
+    /// 2^21 bits: 256 KB, for the gazetteer's 74,000 name keys or its
+    /// 45,000 first words.
     const BITS_LOG2: u32 = 21;
 
     fn of<'k>(keys: impl Iterator<Item = &'k u64>) -> Self {
