@@ -74,19 +74,7 @@ pub(crate) fn matches_at_starts(
     text: &str,
     starts: impl IntoIterator<Item = usize>,
 ) -> Vec<Range<usize>> {
-    let mut found = Vec::new();
-    let mut resume_at = 0;
-    for start in starts {
-        if start < resume_at {
-            continue;
-        }
-        if let Some(whole) = pattern.search(&Input::new(text).span(start..text.len()).anchored(Anchored::Yes)) {
-            debug_assert!(whole.end() > whole.start(), "the pattern matched the empty string");
-            resume_at = whole.end();
-            found.push(whole.range());
-        }
-    }
-    found
+    first_at_each_start(starts, |start| pattern.search(&anchored_at(text, start)).map(|m| (m.range(), m.end())))
 }
 
 /// [`matches_at_starts`] with the groups of each match.
@@ -95,18 +83,33 @@ pub(crate) fn captures_at_starts(
     text: &str,
     starts: impl IntoIterator<Item = usize>,
 ) -> Vec<Captures> {
-    let mut found = Vec::new();
     let mut captures = pattern.create_captures();
+    first_at_each_start(starts, |start| {
+        pattern.search_captures(&anchored_at(text, start), &mut captures);
+        captures.get_match().map(|m| (captures.clone(), m.end()))
+    })
+}
+
+fn anchored_at(text: &str, start: usize) -> Input<'_> {
+    Input::new(text).span(start..text.len()).anchored(Anchored::Yes)
+}
+
+/// What `try_at` finds (a match and its end) at each start that no earlier
+/// match covers.
+fn first_at_each_start<T>(
+    starts: impl IntoIterator<Item = usize>,
+    mut try_at: impl FnMut(usize) -> Option<(T, usize)>,
+) -> Vec<T> {
+    let mut found = Vec::new();
     let mut resume_at = 0;
     for start in starts {
         if start < resume_at {
             continue;
         }
-        pattern.search_captures(&Input::new(text).span(start..text.len()).anchored(Anchored::Yes), &mut captures);
-        if let Some(whole) = captures.get_match() {
-            debug_assert!(whole.end() > whole.start(), "the pattern matched the empty string");
-            resume_at = whole.end();
-            found.push(captures.clone());
+        if let Some((matched, end)) = try_at(start) {
+            debug_assert!(end > start, "the pattern matched the empty string");
+            resume_at = end;
+            found.push(matched);
         }
     }
     found

@@ -46,27 +46,11 @@ pub fn split_sentences(doc_id: &str, body: &str) -> Vec<Sentence> {
     sentences
 }
 
-/// Byte spans of the sentences of one line, trimmed. Only the bytes that
-/// open a terminator are looked at (`…` opens with 0xE2, as do other
-/// punctuation marks, which are passed over): most of a line is neither.
+/// Byte spans of the sentences of one line, trimmed.
 fn split_line(line: &str) -> Vec<(usize, usize)> {
-    let bytes = line.as_bytes();
     let mut spans = Vec::new();
     let mut start = 0;
-    let mut at = 0;
-    while let Some(found) = bytes[at..].iter().position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xe2)) {
-        let i = at + found;
-        let c = line[i..].chars().next().expect("a terminator's first byte starts a character");
-        at = i + c.len_utf8();
-        if !TERMINATORS.contains(&c) {
-            continue;
-        }
-        // Terminators and closers that follow belong to this one.
-        let mut end = at;
-        while let Some(next) = line[end..].chars().next().filter(|n| TERMINATORS.contains(n) || CLOSERS.contains(n)) {
-            end += next.len_utf8();
-        }
-        at = end;
+    for (i, c, end) in terminator_runs(line) {
         let rest = &line[end..];
         let Some(after_space) = rest.strip_prefix(' ') else { continue };
         let Some(next) = after_space.chars().next() else { continue };
@@ -83,12 +67,36 @@ fn split_line(line: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// The splitter as it was, character by character: the oracle of the test
-/// that holds the byte scan to it.
+/// Each terminator of a line with the terminators and closers that follow it:
+/// its offset, the terminator, and the end of the run. Only the bytes that
+/// open a terminator are looked at (`…` opens with 0xE2, as do other
+/// punctuation marks, which are passed over): most of a line is neither.
+fn terminator_runs(line: &str) -> impl Iterator<Item = (usize, char, usize)> + '_ {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = bytes[at..].iter().position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xe2)) {
+            let i = at + found;
+            let c = line[i..].chars().next().expect("a terminator's first byte starts a character");
+            at = i + c.len_utf8();
+            if !TERMINATORS.contains(&c) {
+                continue;
+            }
+            while let Some(next) = line[at..].chars().next().filter(|n| TERMINATORS.contains(n) || CLOSERS.contains(n))
+            {
+                at += next.len_utf8();
+            }
+            return Some((i, c, at));
+        }
+        None
+    })
+}
+
+/// [`terminator_runs`] as the splitter found them before, character by
+/// character: the oracle of the test that holds the byte scan to it.
 #[cfg(test)]
-fn split_line_by_characters(line: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut start = 0;
+fn terminator_runs_by_characters(line: &str) -> Vec<(usize, char, usize)> {
+    let mut runs = Vec::new();
     let mut chars = line.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if !TERMINATORS.contains(&c) {
@@ -103,20 +111,9 @@ fn split_line_by_characters(line: &str) -> Vec<(usize, usize)> {
                 break;
             }
         }
-        let rest = &line[end..];
-        let Some(after_space) = rest.strip_prefix(' ') else { continue };
-        let Some(next) = after_space.chars().next() else { continue };
-        let starts_sentence = next.is_uppercase() || next.is_ascii_digit() || OPENERS.contains(&next);
-        if !starts_sentence || (c == '.' && period_is_not_final(&line[start..i])) {
-            continue;
-        }
-        spans.push((start, end));
-        start = end + 1;
+        runs.push((i, c, end));
     }
-    if !line[start..].trim().is_empty() {
-        spans.push((start, line.len()));
-    }
-    spans
+    runs
 }
 
 /// Whether the period after `before` belongs to the word it follows.
@@ -135,9 +132,9 @@ fn period_is_not_final(before: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The byte scan splits as the character walk did, on drawn lines of
-    /// words, abbreviations, initials, every terminator, closer and opener,
-    /// other three-byte punctuation and accented capitals.
+    /// The byte scan finds the terminator runs the character walk did, on
+    /// drawn lines of words, abbreviations, initials, every terminator, closer
+    /// and opener, other three-byte punctuation and accented capitals.
     #[test]
     fn the_byte_scan_splits_as_the_character_walk() {
         let pieces = [
@@ -145,7 +142,7 @@ mod tests {
             "“", "‘", "«", "(", "[", "¿", "¡", "—", "-", "–", "É", "é", "1", "x", "etc",
         ];
         for line in crimefacts_model::draw::Draw::new(0x5eed_0006).texts(&pieces, 30_000, 16) {
-            assert_eq!(split_line(&line), split_line_by_characters(&line), "{line:?}");
+            assert_eq!(terminator_runs(&line).collect::<Vec<_>>(), terminator_runs_by_characters(&line), "{line:?}");
         }
     }
 
