@@ -1,37 +1,46 @@
 //! Amounts: drug masses, money, areas and percentages, with normalized values.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use crimefacts_model::{Amount, DocRows, Mention};
 use regex::Regex;
+use regex_automata::meta;
+use regex_automata::util::captures::Captures;
 
 use crate::lexicon::{
     AREA_UNITS, COUNT_NOUNS, CURRENCY_SYMBOLS, CURRENCY_WORDS, DRUGS, MASS_UNITS, PER_UNITS, PERCENT_UNITS, PRICE_CUES,
     PRICE_LEVELS, QUALIFIERS, STOP_MODIFIERS,
 };
-use crate::numbers::{number_words_pattern, parse_amount_number, scale_factor};
+use crate::numbers::{NumberStarts, number_words_pattern, parse_amount_number, scale_factor};
+use crate::scan::{captures_at_starts, holds_case_variants_of_ascii_letters};
 use crate::{TextView, is_word, sentence_run};
 
 /// Rates that are a mass: a price per one of them is a price of the drug.
 const MASS_RATES: [&str; 4] = ["kg", "g", "ton", "lb"];
 
-const DIGITS: &str = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
+/// ASCII digits only: `parse_number` reads no others, so a number written in
+/// other digits could never be kept.
+const DIGITS: &str = r"[0-9]{1,3}(?:[.,][0-9]{3})+(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)?";
 const SCALE_WORDS: &str =
     r"mil millones|millions|million|millones|millón|millon|milhões|milhão|billions|billion|bilhões|bilhão|thousand|mil";
 
-/// Compiled patterns; built once per run.
+/// Compiled patterns; built once per run. Those that open with a number or a
+/// currency symbol (a class of characters the engine cannot skip ahead to)
+/// are tried only where one opens ([`NumberStarts`], [`money_starts`]).
 pub struct AmountFinder {
     /// number [scale] unit, for mass, area and percent.
-    measured: Regex,
+    measured: meta::Regex,
     /// currency symbol, number, [scale].
-    money_prefixed: Regex,
+    money_prefixed: meta::Regex,
     /// number [scale] currency word.
-    money_suffixed: Regex,
+    money_suffixed: meta::Regex,
     /// number, a few modifiers, a countable noun ("1,581 cocaine laboratories").
-    counted: Regex,
+    counted: meta::Regex,
     /// "between 3 and 5 tons", "entre 3 y 5 toneladas".
-    between: Regex,
+    between: meta::Regex,
+    number_starts: NumberStarts,
     /// "per kilo", "a flight", "por año" right after a money amount.
     per_after: Regex,
     /// "a kilo", "the kilo", "un gramo" anywhere in the sentence: prices in it are per that unit.
@@ -53,40 +62,76 @@ impl Default for AmountFinder {
     }
 }
 
-impl AmountFinder {
-    pub fn new() -> Self {
+/// The sources of the patterns that find amounts.
+struct AmountPatterns {
+    measured: String,
+    between: String,
+    counted: String,
+    money_prefixed: String,
+    money_suffixed: String,
+}
+
+impl AmountPatterns {
+    /// The patterns, with `leading_number` for the number that opens
+    /// `measured`, `counted` and `money_suffixed`: the finder gives the plain
+    /// number pattern and tries it only at [`NumberStarts`]; the tests give
+    /// one that says where number words may open, for a search of the whole text.
+    fn new(leading_number: &str) -> Self {
         let units = alternation(
             MASS_UNITS.iter().map(|u| u.0).chain(AREA_UNITS.iter().copied()).chain(PERCENT_UNITS.iter().copied()),
         );
-        let compile = |pattern: String| Regex::new(&pattern).expect("static amount pattern");
-        let number = format!("(?:{DIGITS}|{})", number_words_pattern());
+        let number = number_pattern(false);
         let nouns = alternation(COUNT_NOUNS.iter().map(|n| n.0));
         Self {
-            measured: compile(format!(
-                r"(?i)(?P<num>{number})(?:\s*(?:-|–|to)\s*(?P<max>{number}))?(?:\s+(?P<scale>{SCALE_WORDS}))?\s*-?\s*(?P<unit>{units})"
-            )),
-            between: compile(format!(
+            measured: format!(
+                r"(?i)(?P<num>{leading_number})(?:\s*(?:-|–|to)\s*(?P<max>{number}))?(?:\s+(?P<scale>{SCALE_WORDS}))?\s*-?\s*(?P<unit>{units})"
+            ),
+            between: format!(
                 r"(?i)(?:between|entre)\s+(?P<num>{number})\s+(?:and|y|e)\s+(?P<max>{number})(?:\s+(?P<scale>{SCALE_WORDS}))?\s*(?P<unit>{units})"
-            )),
-            counted: compile(format!(
-                r"(?i)(?P<num>{number})\s+(?P<mods>(?:[\p{{L}}-]+\s+){{0,2}}?)(?P<noun>{nouns})(?-u:\b)"
-            )),
-            money_prefixed: compile(format!(
+            ),
+            counted: format!(
+                r"(?i)(?P<num>{leading_number})\s+(?P<mods>(?:[\p{{L}}-]+\s+){{0,2}}?)(?P<noun>{nouns})(?-u:\b)"
+            ),
+            money_prefixed: format!(
                 r"(?i)(?P<cur>{})\s?(?P<num>{DIGITS})(?:\s*(?P<scale>{SCALE_WORDS}|bn|mn|m)(?-u:\b))?",
                 alternation(CURRENCY_SYMBOLS.iter().map(|c| c.0))
-            )),
-            money_suffixed: compile(format!(
-                r"(?i)(?P<num>{number})(?:\s+(?P<scale>{SCALE_WORDS}))?\s+(?:de\s+)?(?P<cur>{})",
+            ),
+            money_suffixed: format!(
+                r"(?i)(?P<num>{leading_number})(?:\s+(?P<scale>{SCALE_WORDS}))?\s+(?:de\s+)?(?P<cur>{})",
                 alternation(CURRENCY_WORDS.iter().map(|c| c.0))
-            )),
-            per_after: compile(format!(
+            ),
+        }
+    }
+}
+
+/// Digits or number words; with `words_open_words`, a number word only where
+/// a word opens (`\b{start-half}`), as [`NumberStarts`] has it.
+fn number_pattern(words_open_words: bool) -> String {
+    let opening = if words_open_words { r"\b{start-half}" } else { "" };
+    format!("(?:{DIGITS}|{opening}(?:{}))", number_words_pattern())
+}
+
+impl AmountFinder {
+    pub fn new() -> Self {
+        let compile = |pattern: &str| meta::Regex::new(pattern).expect("static amount pattern");
+        let patterns = AmountPatterns::new(&number_pattern(false));
+        Self {
+            measured: compile(&patterns.measured),
+            between: compile(&patterns.between),
+            counted: compile(&patterns.counted),
+            money_prefixed: compile(&patterns.money_prefixed),
+            money_suffixed: compile(&patterns.money_suffixed),
+            number_starts: NumberStarts::new(),
+            per_after: Regex::new(&format!(
                 r"(?i)^\s*(?:per|a|an|each|/|por|el|la|o|cada)\s*(?:metric\s+)?(?P<per>{})s?(?-u:\b)",
                 alternation(PER_UNITS.iter().map(|p| p.0))
-            )),
-            unit_in_sentence: compile(format!(
+            ))
+            .expect("static amount pattern"),
+            unit_in_sentence: Regex::new(&format!(
                 r"(?i)(?-u:\b)(?:a|the|one|per|each|el|un|por|o|um|cada)\s+(?P<per>{})(?-u:\b)",
                 alternation(PER_UNITS.iter().filter(|p| MASS_RATES.contains(&p.1)).map(|p| p.0))
-            )),
+            ))
+            .expect("static amount pattern"),
             drugs: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
@@ -98,34 +143,40 @@ impl AmountFinder {
     pub(crate) fn find(&self, doc: &DocRows, view: &TextView<'_>) -> Vec<Amount> {
         let text = view.text;
         let mut found: Vec<Found> = Vec::new();
-        for c in self.measured.captures_iter(text).chain(self.between.captures_iter(text)) {
-            let whole = c.get(0).expect("match");
-            let unit_text = c["unit"].to_lowercase();
-            if unit_text != "%" && !is_word(text, whole.start(), whole.end()) {
+        let number_starts = self.number_starts.in_text(text);
+        let measured = captures_at_starts(&self.measured, text, number_starts.iter().copied());
+        let between: Vec<Captures> = self.between.captures_iter(text).collect();
+        for c in measured.iter().chain(&between).map(|c| Groups { text, captures: c }) {
+            let whole = c.whole();
+            let unit = c.named("unit");
+            let unit_text = unit.to_lowercase();
+            if unit_text != "%" && !is_word(text, whole.start, whole.end) {
                 continue;
             }
             // One- and two-letter symbols are lowercase: "3G" is a network, "5 HA" a shout.
-            if unit_text.len() <= 2 && c["unit"] != unit_text && unit_text != "kg" {
+            if unit_text.len() <= 2 && unit != unit_text && unit_text != "kg" {
                 continue;
             }
-            let scale = c.name("scale").map(|m| m.as_str());
-            let Some(value) = scaled(&c["num"], scale) else { continue };
-            let value_max = c.name("max").and_then(|m| scaled(m.as_str(), scale)).filter(|max| *max > value);
+            let scale = c.get("scale");
+            let Some(value) = scaled(c.named("num"), scale) else { continue };
+            let value_max = c.get("max").and_then(|max| scaled(max, scale)).filter(|max| *max > value);
             let (kind, unit, factor, unit_norm) = match MASS_UNITS.iter().find(|u| u.0 == unit_text) {
                 Some(&(_, unit, kg)) => ("mass", unit, kg, "kg"),
                 None if AREA_UNITS.contains(&unit_text.as_str()) => ("area", "ha", 1.0, "ha"),
                 None => ("percent", "%", 1.0, "%"),
             };
-            let (start, end, value_norm) = (whole.start(), whole.end(), Some(value * factor));
+            let (start, end, value_norm) = (whole.start, whole.end, Some(value * factor));
             found.push(Found { start, end, kind, value, value_max, unit, value_norm, unit_norm, object: None });
         }
-        for c in self.money_prefixed.captures_iter(text).chain(self.money_suffixed.captures_iter(text)) {
-            let whole = c.get(0).expect("match");
-            if !is_word(text, whole.start(), whole.end()) {
+        let prefixed = captures_at_starts(&self.money_prefixed, text, money_starts(text, &number_starts));
+        let suffixed = captures_at_starts(&self.money_suffixed, text, number_starts.iter().copied());
+        for c in prefixed.iter().chain(&suffixed).map(|c| Groups { text, captures: c }) {
+            let whole = c.whole();
+            if !is_word(text, whole.start, whole.end) {
                 continue;
             }
-            let Some(value) = scaled(&c["num"], c.name("scale").map(|m| m.as_str())) else { continue };
-            let written = c["cur"].to_lowercase();
+            let Some(value) = scaled(c.named("num"), c.get("scale")) else { continue };
+            let written = c.named("cur").to_lowercase();
             let code = CURRENCY_SYMBOLS
                 .iter()
                 .chain(CURRENCY_WORDS)
@@ -134,7 +185,7 @@ impl AmountFinder {
             // Only dollars are normalized for now: other currencies need a
             // committed table of exchange rates (see README).
             let usd = (code == "USD").then_some(value);
-            let (start, end) = (whole.start(), whole.end());
+            let (start, end) = (whole.start, whole.end);
             found.push(Found {
                 start,
                 end,
@@ -147,20 +198,20 @@ impl AmountFinder {
                 object: None,
             });
         }
-        for c in self.counted.captures_iter(text) {
-            let whole = c.get(0).expect("match");
-            let num = &c["num"];
-            if !is_word(text, whole.start(), whole.end()) || looks_like_year(num) {
+        for c in captures_at_starts(&self.counted, text, number_starts).iter().map(|c| Groups { text, captures: c }) {
+            let whole = c.whole();
+            let num = c.named("num");
+            if !is_word(text, whole.start, whole.end) || looks_like_year(num) {
                 continue;
             }
             // Modifiers are adjectives and nouns, never a verb or a clause break.
-            if c["mods"].split_whitespace().any(|w| STOP_MODIFIERS.contains(&w.to_lowercase().as_str())) {
+            if c.named("mods").split_whitespace().any(|w| STOP_MODIFIERS.contains(&w.to_lowercase().as_str())) {
                 continue;
             }
             let Some(value) = parse_amount_number(num) else { continue };
-            let noun = c["noun"].to_lowercase();
+            let noun = c.named("noun").to_lowercase();
             let lemma = COUNT_NOUNS.iter().find(|n| n.0 == noun).map_or("item", |n| n.1);
-            let (start, end) = (whole.start(), whole.end());
+            let (start, end) = (whole.start, whole.end);
             found.push(Found {
                 start,
                 end,
@@ -290,6 +341,58 @@ impl AmountFinder {
         let written = c["per"].to_lowercase();
         PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1.to_string())
     }
+}
+
+/// A match of one of the amount patterns, read by group name.
+struct Groups<'t, 'c> {
+    text: &'t str,
+    captures: &'c Captures,
+}
+
+impl<'t> Groups<'t, '_> {
+    fn whole(&self) -> Range<usize> {
+        self.captures.get_match().expect("a match").range()
+    }
+
+    fn get(&self, name: &str) -> Option<&'t str> {
+        self.captures.get_group_by_name(name).map(|span| &self.text[span.range()])
+    }
+
+    /// A group that every match of its pattern holds.
+    fn named(&self, name: &str) -> &'t str {
+        self.get(name).expect("a group of every match")
+    }
+}
+
+/// Every offset a prefixed money amount can open at, in order (and some
+/// where none does): a currency symbol, at most one whitespace character,
+/// then the first digit of a run, since no symbol ends in a digit.
+/// `number_starts` holds every ASCII digit ([`NumberStarts::in_text`]).
+fn money_starts(text: &str, number_starts: &[usize]) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    if holds_case_variants_of_ascii_letters(bytes) {
+        // "ſ/." is a sol: every character is tried.
+        return text.char_indices().map(|(at, _)| at).collect();
+    }
+    let mut starts = Vec::new();
+    let run_starts =
+        number_starts.iter().filter(|&&at| bytes[at].is_ascii_digit() && (at == 0 || !bytes[at - 1].is_ascii_digit()));
+    for &digits in run_starts {
+        let space = text[..digits].chars().next_back().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8);
+        let symbol_ends = [digits, digits - space];
+        for symbol_end in symbol_ends.iter().take(if space == 0 { 1 } else { 2 }) {
+            for (symbol, _) in CURRENCY_SYMBOLS {
+                if let Some(start) = symbol_end.checked_sub(symbol.len())
+                    && bytes[start..*symbol_end].eq_ignore_ascii_case(symbol.as_bytes())
+                {
+                    starts.push(start);
+                }
+            }
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
 }
 
 struct Found {
@@ -668,5 +771,70 @@ mod tests {
             let span: String = text.chars().skip(a.start as usize).take((a.end - a.start) as usize).collect();
             assert_eq!(span, a.text);
         }
+    }
+
+    /// Every group's span of every match.
+    fn spans(found: &[Captures]) -> Vec<Vec<Option<(usize, usize)>>> {
+        found.iter().map(|c| (0..c.group_len()).map(|i| c.get_group(i).map(|g| (g.start, g.end))).collect()).collect()
+    }
+
+    #[rustfmt::skip]
+    const AMOUNT_PIECES: [&str; 47] = [
+        // A match may open inside a run of digits: "1234,567,890%" does at "234".
+        "3", "12", "1,500", "1234,567,890", "2.5", "0", ".", ",", " ", " ", "\u{a0}", "\n", "-", " to ", "kg", " tons", "%",
+        " hectares", "one", "Two", "TEN", "someone", "_", "x", "é", "’", "a dozen", "a hundred", "três", "TRÊS",
+        "uma dúzia", "UMA DÚZIA", "$", "US$", "usd", "€", "S/.", "s/", "R$", " million", " dollars", " de pesos",
+        " laboratories", " labs", " planes", " new", "٣",
+    ];
+
+    #[test]
+    fn number_led_patterns_tried_at_number_starts_match_a_whole_text_search() {
+        let finder = AmountFinder::new();
+        let whole_text = AmountPatterns::new(&number_pattern(true));
+        let compile = |pattern: &str| meta::Regex::new(pattern).expect("pattern");
+        let pairs = [
+            (&finder.measured, compile(&whole_text.measured)),
+            (&finder.counted, compile(&whole_text.counted)),
+            (&finder.money_suffixed, compile(&whole_text.money_suffixed)),
+        ];
+        let mut with_variants = AMOUNT_PIECES.to_vec();
+        with_variants.extend(["ſix", "\u{212a}g", "ſ"]);
+        let mut draw = crimefacts_model::draw::Draw::new(0x5eed_0021);
+        let texts = draw.texts(&AMOUNT_PIECES, 3000, 40).into_iter().chain(draw.texts(&with_variants, 300, 40));
+        let mut matched = [0; 3];
+        for text in texts {
+            let starts = finder.number_starts.in_text(&text);
+            for ((at_starts, whole_text), matched) in pairs.iter().zip(&mut matched) {
+                let expected: Vec<Captures> = whole_text.captures_iter(&text).collect();
+                let found = captures_at_starts(at_starts, &text, starts.iter().copied());
+                assert_eq!(spans(&found), spans(&expected), "{text:?}");
+                *matched += expected.len();
+            }
+        }
+        assert!(matched.iter().all(|&m| m > 300), "too few matches drawn: {matched:?}");
+    }
+
+    #[test]
+    fn prefixed_money_tried_at_its_starts_matches_a_whole_text_search() {
+        let finder = AmountFinder::new();
+        let mut with_variants = AMOUNT_PIECES.to_vec();
+        with_variants.extend(["ſ/.", "uſ$", "\u{212a}"]);
+        let mut draw = crimefacts_model::draw::Draw::new(0x5eed_0022);
+        let texts = draw.texts(&AMOUNT_PIECES, 3000, 40).into_iter().chain(draw.texts(&with_variants, 300, 40));
+        let mut matched = 0;
+        for text in texts {
+            let expected: Vec<Captures> = finder.money_prefixed.captures_iter(&text).collect();
+            let starts = money_starts(&text, &finder.number_starts.in_text(&text));
+            assert_eq!(spans(&captures_at_starts(&finder.money_prefixed, &text, starts)), spans(&expected), "{text:?}");
+            matched += expected.len();
+        }
+        assert!(matched > 1000, "only {matched} matches drawn");
+    }
+
+    #[test]
+    fn a_number_word_inside_a_word_opens_no_amount() {
+        // "one" of "someone" used to be a match that swallowed the count after it.
+        let found = amounts("Someone reported two laboratories, and anyone%.");
+        assert_eq!(found.iter().map(|a| (a.text.as_str(), a.value)).collect::<Vec<_>>(), [("two laboratories", 2.0)]);
     }
 }

@@ -137,6 +137,75 @@ pub fn number_words_pattern() -> String {
     format!("(?:{tens})-(?:{units})|{}", words.join("|"))
 }
 
+/// Where a number can open in a text: at every ASCII digit, and at every word
+/// start (no word character, as `\b` counts them, right before it) that
+/// opens with a number word. A number word inside a word ("someone",
+/// "often") opens no number: only whole-word amounts are kept, and a match
+/// from inside a word would hide an amount right after it.
+pub struct NumberStarts {
+    /// The number words' ASCII beginnings (up to their first non-ASCII
+    /// character, whose case the text may change), by [`first_two`].
+    by_first_two: Vec<Vec<&'static [u8]>>,
+}
+
+const FIRST_TWO: usize = 26 * 27;
+
+/// The slot of a word by its first two bytes, lowercased: a letter and a
+/// letter or any other byte.
+fn first_two(bytes: &[u8]) -> Option<usize> {
+    let first = bytes.first()?.to_ascii_lowercase().checked_sub(b'a').filter(|&l| l < 26)?;
+    let second = bytes.get(1).map_or(26, |b| b.to_ascii_lowercase().wrapping_sub(b'a').min(26));
+    Some(usize::from(first) * 27 + usize::from(second))
+}
+
+impl Default for NumberStarts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl NumberStarts {
+    pub fn new() -> Self {
+        let mut by_first_two = vec![Vec::new(); FIRST_TWO];
+        for (word, _) in NUMBER_WORDS {
+            let ascii = &word.as_bytes()[..word.find(|c: char| !c.is_ascii()).unwrap_or(word.len())];
+            let slot = first_two(ascii).expect("number words open with two ASCII bytes, the first a letter");
+            by_first_two[slot].push(ascii);
+        }
+        Self { by_first_two }
+    }
+
+    /// Every offset of `text` a number can open at, in order (and some where
+    /// none does, which cost only time).
+    pub fn in_text(&self, text: &str) -> Vec<usize> {
+        let bytes = text.as_bytes();
+        if crate::scan::holds_case_variants_of_ascii_letters(bytes) {
+            // A number word may open with "ſ" here: every word start is tried.
+            return text
+                .char_indices()
+                .filter(|&(at, c)| c.is_ascii_digit() || !word_character_before(text, at))
+                .map(|(at, _)| at)
+                .collect();
+        }
+        crate::scan::digits_and_word_opening_letters(bytes)
+            .filter(|&at| {
+                bytes[at].is_ascii_digit()
+                    || (self.opens_number_word(&bytes[at..])
+                        && !(at > 0 && !bytes[at - 1].is_ascii() && word_character_before(text, at)))
+            })
+            .collect()
+    }
+
+    fn opens_number_word(&self, bytes: &[u8]) -> bool {
+        let Some(slot) = first_two(bytes) else { return false };
+        self.by_first_two[slot].iter().any(|word| bytes.get(..word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word)))
+    }
+}
+
+fn word_character_before(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().is_some_and(regex_syntax::is_word_character)
+}
+
 /// Multiplier of a scale word after a number ("3.5 million").
 pub fn scale_factor(word: &str) -> Option<f64> {
     let word = word.trim().to_lowercase();

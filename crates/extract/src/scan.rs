@@ -13,17 +13,34 @@ pub(crate) fn capital_or_non_ascii(byte: u8) -> bool {
     byte.is_ascii_uppercase() || !byte.is_ascii()
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `seven_bits` (bytes of at most 0x7f) that
+/// lies in `low..=high`. Seven-bit values plus at most 0x7f stay under 0x100,
+/// so no carry crosses into the next byte.
+fn in_range(seven_bits: u64, low: u8, high: u8) -> u64 {
+    let from_low = seven_bits + u64::from(0x80 - low) * ONES;
+    let past_high = seven_bits + u64::from(0x80 - high - 1) * ONES;
+    from_low & !past_high & HIGH
+}
+
 /// The high bit of each byte of `word` for which [`capital_or_non_ascii`]
-/// holds. Seven-bit values plus at most 0x3f stay under 0x100, so no carry
-/// crosses into the next byte.
+/// holds.
 fn capitals_or_non_ascii(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let seven_bits = word & LOW;
-    let from_a = seven_bits + u64::from(0x80 - b'A') * ONES;
-    let past_z = seven_bits + u64::from(0x80 - b'Z' - 1) * ONES;
-    ((from_a & !past_z) | word) & HIGH
+    in_range(word & LOW, b'A', b'Z') | (word & HIGH)
+}
+
+/// The offsets of the set high bits of `found`, a word read at `base`.
+fn offsets_of(base: usize, mut found: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (found != 0).then(|| {
+            let at = base + found.trailing_zeros() as usize / 8;
+            found &= found - 1;
+            at
+        })
+    })
 }
 
 /// Every offset of `bytes` whose byte [`capital_or_non_ascii`] holds for, in
@@ -31,16 +48,31 @@ fn capitals_or_non_ascii(word: u64) -> u64 {
 pub(crate) fn capitals_or_non_ascii_at(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     let whole = bytes.len() / 8 * 8;
     let chunked = bytes.chunks_exact(8).enumerate().flat_map(|(chunk, eight)| {
-        let mut found = capitals_or_non_ascii(u64::from_le_bytes(eight.try_into().expect("eight bytes")));
-        std::iter::from_fn(move || {
-            (found != 0).then(|| {
-                let at = chunk * 8 + found.trailing_zeros() as usize / 8;
-                found &= found - 1;
-                at
-            })
-        })
+        offsets_of(chunk * 8, capitals_or_non_ascii(u64::from_le_bytes(eight.try_into().expect("eight bytes"))))
     });
     chunked.chain((whole..bytes.len()).filter(|&i| capital_or_non_ascii(bytes[i])))
+}
+
+/// Every offset of `bytes` holding an ASCII digit, or an ASCII letter that
+/// no ASCII word character (letter, digit, `_`) comes right before, in
+/// order, eight bytes at a time. A letter right after a non-ASCII character
+/// is among them: whether that character is a word character is left to the
+/// caller, which can decode it.
+pub(crate) fn digits_and_word_opening_letters(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    // The high bit of the last byte of the chunk before, as the high bit of byte 0.
+    let mut word_before = 0u64;
+    bytes.chunks(8).enumerate().flat_map(move |(chunk, piece)| {
+        let mut eight = [0u8; 8];
+        eight[..piece.len()].copy_from_slice(piece);
+        let word = u64::from_le_bytes(eight);
+        let (seven_bits, ascii) = (word & LOW, !word & HIGH);
+        let digit = in_range(seven_bits, b'0', b'9') & ascii;
+        let letter = (in_range(seven_bits, b'A', b'Z') | in_range(seven_bits, b'a', b'z')) & ascii;
+        let word_character = digit | letter | (in_range(seven_bits, b'_', b'_') & ascii);
+        let after_word_character = (word_character << 8) | word_before;
+        word_before = word_character >> 56;
+        offsets_of(chunk * 8, digit | (letter & !after_word_character))
+    })
 }
 
 /// The byte offset of every character of `text` that is uppercase
@@ -115,6 +147,15 @@ fn first_at_each_start<T>(
     found
 }
 
+/// Whether `bytes` hold "ſ" (U+017F) or the Kelvin sign (U+212A): the only
+/// characters outside ASCII that a case-insensitive pattern takes for an
+/// ASCII letter ("s" and "k"). Without them, such a pattern's ASCII letters
+/// match just what `eq_ignore_ascii_case` does.
+pub(crate) fn holds_case_variants_of_ascii_letters(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, "ſ".as_bytes()).is_some()
+        || memchr::memmem::find(bytes, "\u{212a}".as_bytes()).is_some()
+}
+
 fn is_continuation(byte: u8) -> bool {
     byte & 0xc0 == 0x80
 }
@@ -136,6 +177,34 @@ mod tests {
             let one_by_one: Vec<usize> = (0..bytes.len()).filter(|&i| capital_or_non_ascii(bytes[i])).collect();
             assert_eq!(capitals_or_non_ascii_at(bytes).collect::<Vec<_>>(), one_by_one, "{text:?}");
         }
+    }
+
+    #[test]
+    fn digits_and_word_opening_letters_are_those_a_byte_walk_finds() {
+        let pieces = ["a", "Z", "_", "0", "9", "/", ":", "@", "[", "`", "{", " ", "é", "’", "\u{7f}"];
+        for text in crimefacts_model::draw::Draw::new(0x5eed_0011).texts(&pieces, 5000, 41) {
+            let bytes = text.as_bytes();
+            let word_character = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            let walked: Vec<usize> = (0..bytes.len())
+                .filter(|&i| {
+                    bytes[i].is_ascii_digit()
+                        || (bytes[i].is_ascii_alphabetic() && (i == 0 || !word_character(bytes[i - 1])))
+                })
+                .collect();
+            assert_eq!(digits_and_word_opening_letters(bytes).collect::<Vec<_>>(), walked, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn only_two_characters_outside_ascii_match_an_ascii_letter_case_insensitively() {
+        let letter = regex::Regex::new("(?i)^[a-z]$").expect("pattern");
+        let variants: Vec<char> =
+            ('\u{80}'..=char::MAX).filter(|c| letter.is_match(c.encode_utf8(&mut [0; 4]))).collect();
+        assert_eq!(variants, ['ſ', '\u{212a}']);
+        for c in variants {
+            assert!(holds_case_variants_of_ascii_letters(format!("ab{c}cd").as_bytes()));
+        }
+        assert!(!holds_case_variants_of_ascii_letters("Kelvin sKy, «ß» ẞ".as_bytes()));
     }
 
     #[test]
