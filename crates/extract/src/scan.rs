@@ -32,25 +32,52 @@ fn capitals_or_non_ascii(word: u64) -> u64 {
     in_range(word & LOW, b'A', b'Z') | (word & HIGH)
 }
 
-/// The offsets of the set high bits of `found`, a word read at `base`.
-fn offsets_of(base: usize, mut found: u64) -> impl Iterator<Item = usize> {
-    std::iter::from_fn(move || {
-        (found != 0).then(|| {
-            let at = base + found.trailing_zeros() as usize / 8;
-            found &= found - 1;
-            at
-        })
-    })
+/// The offsets of the bytes of `bytes` that `mark` flags, in order: `mark`
+/// gets each word of eight bytes in turn (the last one padded with zero
+/// bytes) and gives back the high bit of each byte to report, so that a word
+/// without one is passed over at once.
+fn marked<M: FnMut(u64) -> u64>(bytes: &[u8], mark: M) -> Marked<'_, M> {
+    Marked { bytes, next: 0, base: 0, found: 0, mark }
+}
+
+struct Marked<'b, M> {
+    bytes: &'b [u8],
+    /// Where the next word to read starts.
+    next: usize,
+    /// Where the word being reported starts.
+    base: usize,
+    found: u64,
+    mark: M,
+}
+
+impl<M: FnMut(u64) -> u64> Iterator for Marked<'_, M> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.found == 0 {
+            let start = self.next;
+            let word = match self.bytes.get(start..start + 8) {
+                Some(eight) => u64::from_le_bytes(eight.try_into().expect("eight bytes")),
+                None if start < self.bytes.len() => {
+                    let mut eight = [0u8; 8];
+                    eight[..self.bytes.len() - start].copy_from_slice(&self.bytes[start..]);
+                    u64::from_le_bytes(eight)
+                }
+                None => return None,
+            };
+            self.found = (self.mark)(word);
+            (self.base, self.next) = (start, start + 8);
+        }
+        let at = self.base + self.found.trailing_zeros() as usize / 8;
+        self.found &= self.found - 1;
+        Some(at)
+    }
 }
 
 /// Every offset of `bytes` whose byte [`capital_or_non_ascii`] holds for, in
-/// order: a word of eight bytes without one is passed over at once.
+/// order.
 pub(crate) fn capitals_or_non_ascii_at(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    let whole = bytes.len() / 8 * 8;
-    let chunked = bytes.chunks_exact(8).enumerate().flat_map(|(chunk, eight)| {
-        offsets_of(chunk * 8, capitals_or_non_ascii(u64::from_le_bytes(eight.try_into().expect("eight bytes"))))
-    });
-    chunked.chain((whole..bytes.len()).filter(|&i| capital_or_non_ascii(bytes[i])))
+    marked(bytes, capitals_or_non_ascii)
 }
 
 /// Every offset of `bytes` holding an ASCII digit, or an ASCII letter that
@@ -59,19 +86,16 @@ pub(crate) fn capitals_or_non_ascii_at(bytes: &[u8]) -> impl Iterator<Item = usi
 /// is among them: whether that character is a word character is left to the
 /// caller, which can decode it.
 pub(crate) fn digits_and_word_opening_letters(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    // The high bit of the last byte of the chunk before, as the high bit of byte 0.
-    let mut word_before = 0u64;
-    bytes.chunks(8).enumerate().flat_map(move |(chunk, piece)| {
-        let mut eight = [0u8; 8];
-        eight[..piece.len()].copy_from_slice(piece);
-        let word = u64::from_le_bytes(eight);
+    // The high bit of the last byte of the word before, as the high bit of byte 0.
+    let mut word_character_before = 0u64;
+    marked(bytes, move |word| {
         let (seven_bits, ascii) = (word & LOW, !word & HIGH);
         let digit = in_range(seven_bits, b'0', b'9') & ascii;
         let letter = (in_range(seven_bits, b'A', b'Z') | in_range(seven_bits, b'a', b'z')) & ascii;
         let word_character = digit | letter | (in_range(seven_bits, b'_', b'_') & ascii);
-        let after_word_character = (word_character << 8) | word_before;
-        word_before = word_character >> 56;
-        offsets_of(chunk * 8, digit | (letter & !after_word_character))
+        let after_word_character = (word_character << 8) | word_character_before;
+        word_character_before = word_character >> 56;
+        digit | (letter & !after_word_character)
     })
 }
 
@@ -147,6 +171,108 @@ fn first_at_each_start<T>(
     found
 }
 
+/// The byte offset of every alphanumeric character of `text` that opens a
+/// word (the character before it, if any, is not alphanumeric), in order.
+/// Eight bytes at a time: a byte that is an ASCII letter or digit, or opens a
+/// character outside ASCII, after one that is not an ASCII letter or digit;
+/// only characters outside ASCII are decoded.
+pub(crate) fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    // The high bit of the last byte of the word before, as the high bit of byte 0.
+    let mut alphanumeric_before = 0u64;
+    let opening = marked(bytes, move |word| {
+        let (seven_bits, ascii) = (word & LOW, !word & HIGH);
+        let letter = in_range(seven_bits, b'A', b'Z') | in_range(seven_bits, b'a', b'z');
+        let alphanumeric = (in_range(seven_bits, b'0', b'9') | letter) & ascii;
+        // 0xc0 and up: the first byte of a character outside ASCII.
+        let non_ascii_opening = in_range(seven_bits, 0x40, 0x7f) & !ascii;
+        let after = (alphanumeric << 8) | alphanumeric_before;
+        alphanumeric_before = alphanumeric >> 56;
+        (alphanumeric | non_ascii_opening) & !after
+    });
+    opening.filter(move |&at| {
+        let alphanumeric = bytes[at].is_ascii() || text[at..].chars().next().is_some_and(char::is_alphanumeric);
+        let after_non_ascii = at > 0 && !bytes[at - 1].is_ascii();
+        alphanumeric && !(after_non_ascii && text[..at].chars().next_back().is_some_and(char::is_alphanumeric))
+    })
+}
+
+/// ASCII capitals of `word` made lowercase, eight bytes at once; other bytes
+/// are left as they are.
+pub(crate) fn ascii_lowercase_eight(word: u64) -> u64 {
+    word | ((in_range(word & LOW, b'A', b'Z') & !word) >> 2)
+}
+
+/// Whether a text may, at a given offset, begin with one of a set of words,
+/// compared ASCII case-insensitively as `aho_corasick`'s option does: a word
+/// that does begin there always passes; of the others, those that share a
+/// word's first [`PrefixFilter::PREFIX`] bytes (or all of a shorter word's)
+/// and about one in a hundred more.
+pub(crate) struct PrefixFilter {
+    bits: Vec<u64>,
+    /// The prefix lengths the words give, shortest first.
+    lengths: Vec<usize>,
+}
+
+impl PrefixFilter {
+    const PREFIX: usize = 5;
+    const BITS: u32 = 16;
+
+    pub fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> Self {
+        let mut filter = Self { bits: vec![0; 1 << (Self::BITS - 6)], lengths: Vec::new() };
+        for word in words {
+            let length = word.len().min(Self::PREFIX);
+            if length == 0 {
+                continue;
+            }
+            let slot = Self::slot(Self::first_eight(word.as_bytes(), 0), length);
+            filter.bits[slot / 64] |= 1 << (slot % 64);
+            if !filter.lengths.contains(&length) {
+                filter.lengths.push(length);
+            }
+        }
+        filter.lengths.sort_unstable();
+        filter
+    }
+
+    /// Whether `bytes` may begin at `at` with one of the words.
+    #[inline]
+    pub fn may_start(&self, bytes: &[u8], at: usize) -> bool {
+        let eight = Self::first_eight(bytes, at);
+        let left = bytes.len() - at;
+        for &length in &self.lengths {
+            if length > left {
+                break;
+            }
+            let slot = Self::slot(eight, length);
+            if self.bits[slot / 64] & (1 << (slot % 64)) != 0 {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Up to eight bytes from `at` (zero past the end), ASCII lowercased.
+    #[inline]
+    fn first_eight(bytes: &[u8], at: usize) -> u64 {
+        let word = match bytes.get(at..at + 8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().expect("eight bytes")),
+            None => {
+                let mut eight = [0u8; 8];
+                eight[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+                u64::from_le_bytes(eight)
+            }
+        };
+        ascii_lowercase_eight(word)
+    }
+
+    fn slot(eight: u64, length: usize) -> usize {
+        let prefix = eight & (u64::MAX >> (64 - 8 * length));
+        let keyed = (prefix | ((length as u64) << 56)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (keyed >> (64 - Self::BITS)) as usize
+    }
+}
+
 /// Whether `bytes` hold "ſ" (U+017F) or the Kelvin sign (U+212A): the only
 /// characters outside ASCII that a case-insensitive pattern takes for an
 /// ASCII letter ("s" and "k"). Without them, such a pattern's ASCII letters
@@ -205,6 +331,51 @@ mod tests {
             assert!(holds_case_variants_of_ascii_letters(format!("ab{c}cd").as_bytes()));
         }
         assert!(!holds_case_variants_of_ascii_letters("Kelvin sKy, «ß» ẞ".as_bytes()));
+    }
+
+    #[test]
+    fn word_starts_are_those_a_character_walk_finds() {
+        let pieces = ["a", "Z", "0", "_", "-", " ", "\n", "é", "É", "’", "ǅ", "٣", "\u{a0}", "中", "\u{301}"];
+        for text in crimefacts_model::draw::Draw::new(0x5eed_0012).texts(&pieces, 5000, 41) {
+            let mut previous_alphanumeric = false;
+            let mut walked = Vec::new();
+            for (at, c) in text.char_indices() {
+                if c.is_alphanumeric() && !previous_alphanumeric {
+                    walked.push(at);
+                }
+                previous_alphanumeric = c.is_alphanumeric();
+            }
+            assert_eq!(word_starts(&text).collect::<Vec<_>>(), walked, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn eight_bytes_lowercase_as_one_by_one() {
+        for byte in 0..=255u8 {
+            for at in 0..8 {
+                let mut eight = [b'Q'; 8];
+                eight[at] = byte;
+                let lowered = ascii_lowercase_eight(u64::from_le_bytes(eight)).to_le_bytes();
+                assert_eq!(lowered, eight.map(|b| b.to_ascii_lowercase()), "{byte:#x} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_prefix_filter_passes_every_word_in_any_ascii_case_and_few_others() {
+        let words = ["Peru", "Perú", "UK", "Lao", "United States", "peruanos", "É"];
+        let filter = PrefixFilter::new(words);
+        for word in words {
+            for text in
+                [word.to_string(), word.to_ascii_uppercase(), word.to_ascii_lowercase(), format!("{word} and more")]
+            {
+                assert!(filter.may_start(format!("x {text}").as_bytes(), 2), "{text:?}");
+            }
+        }
+        assert!(!filter.may_start(b"Pe", 0), "shorter than every word that opens so");
+        let others = crimefacts_model::draw::Draw::new(0x5eed_0013).texts(&["a", "e", "r", "t", "s", " "], 20_000, 12);
+        let passed = others.iter().filter(|t| !t.is_empty() && filter.may_start(t.as_bytes(), 0)).count();
+        assert!(passed < 400, "{passed} of 20,000 random texts passed");
     }
 
     #[test]
