@@ -32,6 +32,17 @@ fn capitals_or_non_ascii(word: u64) -> u64 {
     in_range(word & LOW, b'A', b'Z') | (word & HIGH)
 }
 
+/// Whether each of the eight bytes of `word` is an ASCII letter, a space, or
+/// a byte inside a character outside ASCII (0x80 to 0xbf): no digit, no
+/// punctuation, no character's first byte.
+pub(crate) fn letters_and_spaces_only(word: u64) -> bool {
+    let (seven_bits, ascii) = (word & LOW, !word & HIGH);
+    let letter = (in_range(seven_bits, b'A', b'Z') | in_range(seven_bits, b'a', b'z')) & ascii;
+    let space = in_range(seven_bits, b' ', b' ') & ascii;
+    let inside_a_character = in_range(seven_bits, 0, 0x3f) & !ascii;
+    letter | space | inside_a_character == HIGH
+}
+
 /// The offsets of the bytes of `bytes` that `mark` flags, in order: `mark`
 /// gets each word of eight bytes in turn (the last one padded with zero
 /// bytes) and gives back the high bit of each byte to report, so that a word
@@ -376,6 +387,18 @@ mod tests {
         let others = crimefacts_model::draw::Draw::new(0x5eed_0013).texts(&["a", "e", "r", "t", "s", " "], 20_000, 12);
         let passed = others.iter().filter(|t| !t.is_empty() && filter.may_start(t.as_bytes(), 0)).count();
         assert!(passed < 400, "{passed} of 20,000 random texts passed");
+    }
+
+    #[test]
+    fn letters_and_spaces_only_as_byte_by_byte() {
+        let plain = |b: u8| b.is_ascii_alphabetic() || b == b' ' || (0x80..0xc0).contains(&b);
+        for byte in 0..=255u8 {
+            for at in 0..8 {
+                let mut eight = *b"aZ \x80\xbfqq ";
+                eight[at] = byte;
+                assert_eq!(letters_and_spaces_only(u64::from_le_bytes(eight)), plain(byte), "{byte:#x} at {at}");
+            }
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@ use std::ops::Range;
 use aho_corasick::AhoCorasick;
 use regex::{Captures, Regex};
 
+use crate::scan::{holds_case_variants_of_ascii_letters, letters_and_spaces_only};
+
 /// Bits saying what a segment holds; each [`Segmenter`] gives them meanings.
 pub(crate) type Holds = u32;
 
@@ -29,6 +31,8 @@ pub(crate) struct Segmenter {
     kinds: Vec<Holds>,
     /// The bit set by a digit of any script.
     digit: Holds,
+    /// The bit set by four digits in a row (a year).
+    four_digits: Holds,
 }
 
 /// A stretch of text between two bytes that no match holds.
@@ -46,10 +50,11 @@ impl Segmenter {
     ///   start another of a different bit (checked here): the search finds one
     ///   word per place.
     /// - `digit`: the bit that a digit of any script sets (`\d` is Unicode's).
+    /// - `four_digits`: the bit that four such digits in a row set.
     ///
     /// The patterns are case-insensitive, so the words match in any case,
     /// given at most one non-ASCII letter each.
-    pub fn new(inside: &[u8], words: &[(&str, Holds)], digit: Holds) -> Self {
+    pub fn new(inside: &[u8], words: &[(&str, Holds)], digit: Holds, four_digits: Holds) -> Self {
         let ends_segment = std::array::from_fn(|b| {
             let byte = b as u8;
             byte.is_ascii_punctuation() && byte != b'_' && !inside.contains(&byte)
@@ -73,27 +78,45 @@ impl Segmenter {
             .ascii_case_insensitive(true)
             .build(entries.iter().map(|e| &e.0))
             .expect("static words");
-        Self { ends_segment, words: automaton, kinds: entries.into_iter().map(|e| e.1).collect(), digit }
+        let kinds = entries.into_iter().map(|e| e.1).collect();
+        Self { ends_segment, words: automaton, kinds, digit, four_digits }
     }
 
     /// The segments of `text`, with what each holds.
     pub fn segments(&self, text: &str) -> Vec<Segment> {
         let bytes = text.as_bytes();
         let mut segments = Vec::new();
-        let (mut start, mut holds) = (0, 0);
-        for (i, &b) in bytes.iter().enumerate() {
+        let (mut start, mut holds, mut digits_in_a_row) = (0, 0, 0);
+        let mut i = 0;
+        while i < bytes.len() {
+            // Most of a text is letters and spaces, passed over eight bytes at a time.
+            if let Some(eight) = bytes.get(i..i + 8)
+                && letters_and_spaces_only(u64::from_le_bytes(eight.try_into().expect("eight bytes")))
+            {
+                (i, digits_in_a_row) = (i + 8, 0);
+                continue;
+            }
+            let b = bytes[i];
             if self.ends_segment[usize::from(b)] {
                 segments.push(Segment { bytes: start..i, holds });
-                (start, holds) = (i + 1, 0);
+                (start, holds, digits_in_a_row) = (i + 1, 0, 0);
             } else if b.is_ascii_digit() || (b >= 0xc0 && text[i..].chars().next().is_some_and(char::is_numeric)) {
                 // `is_numeric` holds every character `\d` does.
                 holds |= self.digit;
+                digits_in_a_row += 1;
+                if digits_in_a_row >= 4 {
+                    holds |= self.four_digits;
+                }
+            } else if b & 0xc0 != 0x80 {
+                // Not the rest of a digit outside ASCII.
+                digits_in_a_row = 0;
             }
+            i += 1;
         }
         segments.push(Segment { bytes: start..bytes.len(), holds });
         // Unicode's case folding makes "ſ" an "s" and the Kelvin sign a "k",
         // which the automaton does not: a text with either is searched whole.
-        if text.contains(['\u{17f}', '\u{212a}']) {
+        if holds_case_variants_of_ascii_letters(bytes) {
             segments.iter_mut().for_each(|s| s.holds = Holds::MAX);
             return segments;
         }
