@@ -286,11 +286,18 @@ impl WordKinds {
 /// carry into no other byte, so the high bit marks each capital, and 0x80
 /// shifted right twice is the 0x20 that lowercases it.
 fn ascii_lowercase(eight: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let from_a = eight + u64::from(0x80 - b'A') * ONES;
-    let past_z = eight + u64::from(0x80 - b'Z' - 1) * ONES;
-    eight | ((from_a & !past_z & HIGH) >> 2)
+    eight | (in_range(eight, b'A', b'Z') >> 2)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `eight` (ASCII bytes) that lies in
+/// `low..=high`: seven-bit values plus at most 0x80 carry into no other byte.
+fn in_range(eight: u64, low: u8, high: u8) -> u64 {
+    let from_low = eight + u64::from(0x80 - low) * ONES;
+    let past_high = eight + u64::from(0x80 - high - 1) * ONES;
+    from_low & !past_high & HIGH
 }
 
 /// What `LineFeatures::of` counts over the words of a line.
@@ -309,17 +316,21 @@ impl WordCounts {
     /// Every line's words are counted, so ASCII words (most words of most
     /// lines, also in Spanish) are classified byte by byte, and the others
     /// character by character as [`Self::of_any`] does for all of them (a
-    /// test compares the two).
-    fn of(text: &str) -> Self {
+    /// test compares the two). With `enough_function_words`, words are no
+    /// longer looked up in the word lists once that many function words were
+    /// counted: then `function_words` and `widget_words` fall short, the
+    /// other counts do not.
+    fn of(text: &str, enough_function_words: Option<usize>) -> Self {
+        let enough = enough_function_words.unwrap_or(usize::MAX);
         if text.is_ascii() {
-            return Self::of_ascii(text.as_bytes());
+            return Self::of_ascii(text.as_bytes(), enough);
         }
         let mut counts = Self::default();
         for (word, ascii) in words(text) {
             if ascii {
-                counts.add_ascii(word.as_bytes());
+                counts.add_ascii(word.as_bytes(), enough);
             } else {
-                counts.add_any(word);
+                counts.add_any(word, enough);
             }
         }
         counts
@@ -329,17 +340,23 @@ impl WordCounts {
     #[cfg(test)]
     fn of_any(text: &str) -> Self {
         let mut counts = Self::default();
-        text.split_whitespace().for_each(|word| counts.add_any(word));
+        text.split_whitespace().for_each(|word| counts.add_any(word, usize::MAX));
         counts
+    }
+
+    fn add_kind(&mut self, kind: impl FnOnce() -> u8, enough: usize) {
+        if self.function_words < enough {
+            let kind = kind();
+            self.function_words += usize::from(kind & FUNCTION != 0);
+            self.widget_words += usize::from(kind & WIDGET != 0);
+        }
     }
 
     // Whitespace is neither a letter nor lowercase, so counting letters word
     // by word counts those of the line.
-    fn add_any(&mut self, word: &str) {
+    fn add_any(&mut self, word: &str, enough: usize) {
         self.words += 1;
-        let kind = WORD_KINDS.kind_of_written(word);
-        self.function_words += usize::from(kind & FUNCTION != 0);
-        self.widget_words += usize::from(kind & WIDGET != 0);
+        self.add_kind(|| WORD_KINDS.kind_of_written(word), enough);
         let first = word.chars().next().expect("a word has a character");
         self.capitalized += usize::from(first.is_uppercase());
         self.lowercase_initial += usize::from(first.is_lowercase());
@@ -350,20 +367,20 @@ impl WordCounts {
     /// An all-ASCII line (most lines): letters and lowercase are counted over
     /// the whole line in loops the compiler vectorizes (spaces are neither),
     /// and only the words' first bytes and kinds word by word.
-    fn of_ascii(line: &[u8]) -> Self {
+    fn of_ascii(line: &[u8], enough: usize) -> Self {
         let mut counts = Self {
             letters: line.iter().filter(|b| b.is_ascii_alphabetic()).count(),
             any_lowercase: line.iter().any(u8::is_ascii_lowercase),
             ..Self::default()
         };
         for word in line.split(|&b| is_ascii_space(b)).filter(|word| !word.is_empty()) {
-            counts.add_ascii_word(word);
+            counts.add_ascii_word(word, enough);
         }
         counts
     }
 
-    fn add_ascii(&mut self, word: &[u8]) {
-        self.add_ascii_word(word);
+    fn add_ascii(&mut self, word: &[u8], enough: usize) {
+        self.add_ascii_word(word, enough);
         for &b in word {
             self.letters += usize::from(b.is_ascii_alphabetic());
             self.any_lowercase |= b.is_ascii_lowercase();
@@ -371,11 +388,9 @@ impl WordCounts {
     }
 
     /// What an ASCII word adds but its letters.
-    fn add_ascii_word(&mut self, word: &[u8]) {
+    fn add_ascii_word(&mut self, word: &[u8], enough: usize) {
         self.words += 1;
-        let kind = WORD_KINDS.kind_of_ascii(word);
-        self.function_words += usize::from(kind & FUNCTION != 0);
-        self.widget_words += usize::from(kind & WIDGET != 0);
+        self.add_kind(|| WORD_KINDS.kind_of_ascii(word), enough);
         self.capitalized += usize::from(word[0].is_ascii_uppercase());
         self.lowercase_initial += usize::from(word[0].is_ascii_lowercase());
     }
@@ -419,6 +434,48 @@ fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
     })
 }
 
+/// The number of words of a line, as `split_whitespace` counts them.
+fn word_count(text: &str) -> usize {
+    if !text.is_ascii() {
+        return words(text).count();
+    }
+    // Eight bytes at a time: a word opens at each byte that is no space
+    // after one that is (or after the start).
+    let mut space_before = HIGH;
+    let mut count = 0;
+    for piece in text.as_bytes().chunks(8) {
+        let mut eight = [b' '; 8];
+        eight[..piece.len()].copy_from_slice(piece);
+        let eight = u64::from_le_bytes(eight);
+        let spaces = in_range(eight, b'\t', b'\r') | in_range(eight, b' ', b' ');
+        let after_space = (spaces << 8) | (space_before >> 56);
+        space_before = spaces;
+        count += (!spaces & after_space & HIGH).count_ones() as usize;
+    }
+    count
+}
+
+/// The function words that make a line of `words` words prose, if it is
+/// long enough never to be a headline or widget (more than 15 words): the
+/// fewest whose share passes the prose threshold, which is 0.1 for a line
+/// that ends a sentence and 0.15 for one of 25 words or more that does not.
+/// None if prose needs more than the share, or the line is short: then
+/// every word is looked up.
+fn function_words_for_prose(words: usize, ends_a_sentence: bool) -> Option<usize> {
+    if words <= 15 {
+        return None;
+    }
+    let share = if ends_a_sentence {
+        0.1
+    } else if words >= 25 {
+        0.15
+    } else {
+        // Never prose: no word needs looking up.
+        return Some(0);
+    };
+    (0..=words).find(|&k| k as f64 / words as f64 >= share)
+}
+
 /// The ASCII characters that `char::is_whitespace` holds (with U+000B).
 fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
@@ -438,6 +495,9 @@ fn ends_sentence(text: &str) -> bool {
 
 impl LineFeatures {
     pub fn of(text: &str, day_first: Option<bool>) -> Self {
+        // A long line (most of an article's) is prose once enough of its
+        // words are function words: the rest are not looked up.
+        let enough_function_words = function_words_for_prose(word_count(text), ends_sentence(text));
         let WordCounts {
             words: n,
             function_words,
@@ -446,7 +506,7 @@ impl LineFeatures {
             lowercase_initial,
             letters,
             any_lowercase,
-        } = WordCounts::of(text);
+        } = WordCounts::of(text, enough_function_words);
         let function_share = function_words as f64 / n.max(1) as f64;
         let widget_share = widget_words as f64 / n.max(1) as f64;
         let all_caps = letters >= 4 && !any_lowercase;
@@ -455,7 +515,10 @@ impl LineFeatures {
         let headline = n <= 15 && capitalized_share >= 0.7 && !text.ends_with('.');
         let prose = !all_caps
             && !headline
-            && ((n >= 6 && ends_sentence(text) && function_share >= 0.1) || (n >= 25 && function_share >= 0.15));
+            && match enough_function_words {
+                Some(enough) => enough > 0 && function_words >= enough,
+                None => (n >= 6 && ends_sentence(text) && function_share >= 0.1) || (n >= 25 && function_share >= 0.15),
+            };
 
         // Dates matter only on short non-prose lines (date lines, bylines); the
         // digit check skips the date patterns on most lines.
@@ -612,7 +675,7 @@ mod tests {
             .chain(WIDGET_WORDS)
             .flat_map(|w| [w.to_string(), w.to_uppercase(), format!("({w}),"), format!("--{w}--"), format!("\"{w}\"")]);
         for line in listed {
-            assert_eq!(WordCounts::of(&line), WordCounts::of_any(&line), "{line:?}");
+            assert_eq!(WordCounts::of(&line, None), WordCounts::of_any(&line), "{line:?}");
         }
         #[rustfmt::skip]
         let pieces = [
@@ -625,11 +688,39 @@ mod tests {
         let mut listed_words = 0;
         for _ in 0..20_000 {
             let line = draw.text(&pieces, 16);
-            let counts = WordCounts::of(&line);
+            let counts = WordCounts::of(&line, None);
             assert_eq!(counts, WordCounts::of_any(&line), "{line:?}");
+            assert_eq!(word_count(&line), counts.words, "{line:?}");
             listed_words += counts.function_words + counts.widget_words;
+            // Stopped early, the lists' counts reach the number asked for
+            // exactly when the full counts do, and the others stay whole.
+            for enough in [0, 1, 2, 5] {
+                let stopped = WordCounts::of(&line, Some(enough));
+                assert_eq!(stopped.function_words >= enough, counts.function_words >= enough, "{line:?}");
+                let whole = WordCounts { function_words: 0, widget_words: 0, ..counts };
+                assert_eq!(WordCounts { function_words: 0, widget_words: 0, ..stopped }, whole, "{line:?}");
+            }
         }
         assert!(listed_words > 5_000, "the draw should hold listed words ({listed_words})");
+    }
+
+    /// The prose decision of a long line, from the fewest function words its
+    /// share needs, is the one the shares give.
+    #[test]
+    fn enough_function_words_decide_prose_as_the_shares_do() {
+        for words in 0..400 {
+            for ends_a_sentence in [false, true] {
+                let Some(enough) = function_words_for_prose(words, ends_a_sentence) else {
+                    assert!(words <= 15);
+                    continue;
+                };
+                for function_words in 0..=words {
+                    let share = function_words as f64 / words as f64;
+                    let by_share = (words >= 6 && ends_a_sentence && share >= 0.1) || (words >= 25 && share >= 0.15);
+                    assert_eq!(enough > 0 && function_words >= enough, by_share, "{words} {function_words}");
+                }
+            }
+        }
     }
 
     #[test]
