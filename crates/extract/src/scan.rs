@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use crimefacts_model::swar::{HIGH, LOW, ascii_lowercase, bytes_in_range};
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 
@@ -13,23 +14,10 @@ pub(crate) fn capital_or_non_ascii(byte: u8) -> bool {
     byte.is_ascii_uppercase() || !byte.is_ascii()
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `seven_bits` (bytes of at most 0x7f) that
-/// lies in `low..=high`. Seven-bit values plus at most 0x7f stay under 0x100,
-/// so no carry crosses into the next byte.
-fn in_range(seven_bits: u64, low: u8, high: u8) -> u64 {
-    let from_low = seven_bits + u64::from(0x80 - low) * ONES;
-    let past_high = seven_bits + u64::from(0x80 - high - 1) * ONES;
-    from_low & !past_high & HIGH
-}
-
 /// The high bit of each byte of `word` for which [`capital_or_non_ascii`]
 /// holds.
 fn capitals_or_non_ascii(word: u64) -> u64 {
-    in_range(word & LOW, b'A', b'Z') | (word & HIGH)
+    bytes_in_range(word & LOW, b'A', b'Z') | (word & HIGH)
 }
 
 /// Whether each of the eight bytes of `word` is an ASCII letter, a space, or
@@ -37,9 +25,9 @@ fn capitals_or_non_ascii(word: u64) -> u64 {
 /// punctuation, no character's first byte.
 pub(crate) fn letters_and_spaces_only(word: u64) -> bool {
     let (seven_bits, ascii) = (word & LOW, !word & HIGH);
-    let letter = (in_range(seven_bits, b'A', b'Z') | in_range(seven_bits, b'a', b'z')) & ascii;
-    let space = in_range(seven_bits, b' ', b' ') & ascii;
-    let inside_a_character = in_range(seven_bits, 0, 0x3f) & !ascii;
+    let letter = (bytes_in_range(seven_bits, b'A', b'Z') | bytes_in_range(seven_bits, b'a', b'z')) & ascii;
+    let space = bytes_in_range(seven_bits, b' ', b' ') & ascii;
+    let inside_a_character = bytes_in_range(seven_bits, 0, 0x3f) & !ascii;
     letter | space | inside_a_character == HIGH
 }
 
@@ -101,9 +89,9 @@ pub(crate) fn digits_and_word_opening_letters(bytes: &[u8]) -> impl Iterator<Ite
     let mut word_character_before = 0u64;
     marked(bytes, move |word| {
         let (seven_bits, ascii) = (word & LOW, !word & HIGH);
-        let digit = in_range(seven_bits, b'0', b'9') & ascii;
-        let letter = (in_range(seven_bits, b'A', b'Z') | in_range(seven_bits, b'a', b'z')) & ascii;
-        let word_character = digit | letter | (in_range(seven_bits, b'_', b'_') & ascii);
+        let digit = bytes_in_range(seven_bits, b'0', b'9') & ascii;
+        let letter = (bytes_in_range(seven_bits, b'A', b'Z') | bytes_in_range(seven_bits, b'a', b'z')) & ascii;
+        let word_character = digit | letter | (bytes_in_range(seven_bits, b'_', b'_') & ascii);
         let after_word_character = (word_character << 8) | word_character_before;
         word_character_before = word_character >> 56;
         digit | (letter & !after_word_character)
@@ -193,10 +181,10 @@ pub(crate) fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let mut alphanumeric_before = 0u64;
     let opening = marked(bytes, move |word| {
         let (seven_bits, ascii) = (word & LOW, !word & HIGH);
-        let letter = in_range(seven_bits, b'A', b'Z') | in_range(seven_bits, b'a', b'z');
-        let alphanumeric = (in_range(seven_bits, b'0', b'9') | letter) & ascii;
+        let letter = bytes_in_range(seven_bits, b'A', b'Z') | bytes_in_range(seven_bits, b'a', b'z');
+        let alphanumeric = (bytes_in_range(seven_bits, b'0', b'9') | letter) & ascii;
         // 0xc0 and up: the first byte of a character outside ASCII.
-        let non_ascii_opening = in_range(seven_bits, 0x40, 0x7f) & !ascii;
+        let non_ascii_opening = bytes_in_range(seven_bits, 0x40, 0x7f) & !ascii;
         let after = (alphanumeric << 8) | alphanumeric_before;
         alphanumeric_before = alphanumeric >> 56;
         (alphanumeric | non_ascii_opening) & !after
@@ -206,12 +194,6 @@ pub(crate) fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
         let after_non_ascii = at > 0 && !bytes[at - 1].is_ascii();
         alphanumeric && !(after_non_ascii && text[..at].chars().next_back().is_some_and(char::is_alphanumeric))
     })
-}
-
-/// ASCII capitals of `word` made lowercase, eight bytes at once; other bytes
-/// are left as they are.
-pub(crate) fn ascii_lowercase_eight(word: u64) -> u64 {
-    word | ((in_range(word & LOW, b'A', b'Z') & !word) >> 2)
 }
 
 /// Whether a text may, at a given offset, begin with one of a set of words,
@@ -274,7 +256,7 @@ impl PrefixFilter {
                 u64::from_le_bytes(eight)
             }
         };
-        ascii_lowercase_eight(word)
+        ascii_lowercase(word)
     }
 
     fn slot(eight: u64, length: usize) -> usize {
@@ -344,31 +326,26 @@ mod tests {
         assert!(!holds_case_variants_of_ascii_letters("Kelvin sKy, «ß» ẞ".as_bytes()));
     }
 
+    /// The offsets of the characters `opens` holds for that no alphanumeric
+    /// character comes right before, found one character at a time.
+    fn walked_word_openings(text: &str, opens: impl Fn(char) -> bool) -> Vec<usize> {
+        let mut previous_alphanumeric = false;
+        let mut walked = Vec::new();
+        for (at, c) in text.char_indices() {
+            if opens(c) && !previous_alphanumeric {
+                walked.push(at);
+            }
+            previous_alphanumeric = c.is_alphanumeric();
+        }
+        walked
+    }
+
     #[test]
     fn word_starts_are_those_a_character_walk_finds() {
         let pieces = ["a", "Z", "0", "_", "-", " ", "\n", "é", "É", "’", "ǅ", "٣", "\u{a0}", "中", "\u{301}"];
         for text in crimefacts_model::draw::Draw::new(0x5eed_0012).texts(&pieces, 5000, 41) {
-            let mut previous_alphanumeric = false;
-            let mut walked = Vec::new();
-            for (at, c) in text.char_indices() {
-                if c.is_alphanumeric() && !previous_alphanumeric {
-                    walked.push(at);
-                }
-                previous_alphanumeric = c.is_alphanumeric();
-            }
+            let walked = walked_word_openings(&text, char::is_alphanumeric);
             assert_eq!(word_starts(&text).collect::<Vec<_>>(), walked, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn eight_bytes_lowercase_as_one_by_one() {
-        for byte in 0..=255u8 {
-            for at in 0..8 {
-                let mut eight = [b'Q'; 8];
-                eight[at] = byte;
-                let lowered = ascii_lowercase_eight(u64::from_le_bytes(eight)).to_le_bytes();
-                assert_eq!(lowered, eight.map(|b| b.to_ascii_lowercase()), "{byte:#x} at {at}");
-            }
         }
     }
 
@@ -412,14 +389,7 @@ mod tests {
     #[test]
     fn capitalized_word_starts_are_those_a_character_walk_finds() {
         for text in drawn_texts() {
-            let mut previous_alphanumeric = false;
-            let mut walked = Vec::new();
-            for (at, c) in text.char_indices() {
-                if c.is_uppercase() && !previous_alphanumeric {
-                    walked.push(at);
-                }
-                previous_alphanumeric = c.is_alphanumeric();
-            }
+            let walked = walked_word_openings(&text, char::is_uppercase);
             assert_eq!(capitalized_word_starts(&text).collect::<Vec<_>>(), walked, "{text:?}");
         }
     }

@@ -12,6 +12,7 @@ pub mod draw;
 mod rows;
 mod schema;
 mod stage;
+pub mod swar;
 
 pub use rows::{
     Amount, Attribution, Boilerplate, DateMention, DocRows, Document, Event, Flow, Mention, Reject, Sentence,

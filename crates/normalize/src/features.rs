@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
+use crimefacts_model::swar;
 use regex::Regex;
 
 use crate::dates::find_date;
@@ -278,26 +279,8 @@ impl WordKinds {
         let Some(first) = word.iter().position(keep) else { return 0 };
         let last = word.iter().rposition(keep).expect("a kept byte exists");
         let Some(key) = Self::key(&word[first..=last]) else { return 0 };
-        self.kind_of_key(key.map(ascii_lowercase))
+        self.kind_of_key(key.map(swar::ascii_lowercase))
     }
-}
-
-/// Eight ASCII bytes lowercased at once: seven-bit values plus at most 0x3f
-/// carry into no other byte, so the high bit marks each capital, and 0x80
-/// shifted right twice is the 0x20 that lowercases it.
-fn ascii_lowercase(eight: u64) -> u64 {
-    eight | (in_range(eight, b'A', b'Z') >> 2)
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `eight` (ASCII bytes) that lies in
-/// `low..=high`: seven-bit values plus at most 0x80 carry into no other byte.
-fn in_range(eight: u64, low: u8, high: u8) -> u64 {
-    let from_low = eight + u64::from(0x80 - low) * ONES;
-    let past_high = eight + u64::from(0x80 - high - 1) * ONES;
-    from_low & !past_high & HIGH
 }
 
 /// What `LineFeatures::of` counts over the words of a line.
@@ -441,16 +424,16 @@ fn word_count(text: &str) -> usize {
     }
     // Eight bytes at a time: a word opens at each byte that is no space
     // after one that is (or after the start).
-    let mut space_before = HIGH;
+    let mut space_before = swar::HIGH;
     let mut count = 0;
     for piece in text.as_bytes().chunks(8) {
         let mut eight = [b' '; 8];
         eight[..piece.len()].copy_from_slice(piece);
         let eight = u64::from_le_bytes(eight);
-        let spaces = in_range(eight, b'\t', b'\r') | in_range(eight, b' ', b' ');
+        let spaces = swar::bytes_in_range(eight, b'\t', b'\r') | swar::bytes_in_range(eight, b' ', b' ');
         let after_space = (spaces << 8) | (space_before >> 56);
         space_before = spaces;
-        count += (!spaces & after_space & HIGH).count_ones() as usize;
+        count += (!spaces & after_space & swar::HIGH).count_ones() as usize;
     }
     count
 }
@@ -628,18 +611,6 @@ mod tests {
 
     fn f(text: &str) -> LineFeatures {
         LineFeatures::of(text, None)
-    }
-
-    #[test]
-    fn eight_ascii_bytes_lowercase_as_each_alone() {
-        for byte in 0..0x80u8 {
-            for at in 0..8 {
-                let mut eight = *b"aZ0@[`{~";
-                eight[at] = byte;
-                let lowered = ascii_lowercase(u64::from_le_bytes(eight)).to_le_bytes();
-                assert_eq!(lowered, eight.map(|b| b.to_ascii_lowercase()), "{byte:#x} at {at}");
-            }
-        }
     }
 
     /// The table gives every listed word its lists, in any case and wrapped
