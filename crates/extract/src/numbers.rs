@@ -150,8 +150,9 @@ pub struct NumberStarts {
 
 const FIRST_TWO: usize = 26 * 27;
 
-/// The slot of a word by its first two bytes, lowercased: a letter and a
-/// letter or any other byte.
+/// The slot of a word by its first two bytes, ASCII lowercased: 26 for the
+/// first (a letter, or no slot), times 27 for the second (a letter, or any
+/// other byte).
 fn first_two(bytes: &[u8]) -> Option<usize> {
     let first = bytes.first()?.to_ascii_lowercase().checked_sub(b'a').filter(|&l| l < 26)?;
     let second = bytes.get(1).map_or(26, |b| b.to_ascii_lowercase().wrapping_sub(b'a').min(26));

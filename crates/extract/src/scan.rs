@@ -1,6 +1,7 @@
-//! Byte scans that several finders share: where capitalized words may start,
-//! found eight bytes at a time over lowercase prose, and a pattern's matches
-//! tried only where a cheaper scan says one can start.
+//! Byte scans that several finders share: where capitalized words, any
+//! words and digits may start, found eight bytes at a time over lowercase
+//! prose; a filter of the words a text may begin with at an offset; and a
+//! pattern's matches tried only where a cheaper scan says one can start.
 
 use std::ops::Range;
 
