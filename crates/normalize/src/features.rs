@@ -441,9 +441,9 @@ fn word_count(text: &str) -> usize {
 /// The function words that make a line of `words` words prose, if it is
 /// long enough never to be a headline or widget (more than 15 words): the
 /// fewest whose share passes the prose threshold, which is 0.1 for a line
-/// that ends a sentence and 0.15 for one of 25 words or more that does not.
-/// None if prose needs more than the share, or the line is short: then
-/// every word is looked up.
+/// that ends a sentence and 0.15 for one of 25 words or more that does not;
+/// zero if no share makes it prose (fewer than 25 words and no sentence
+/// end). None for a short line: every word is looked up.
 fn function_words_for_prose(words: usize, ends_a_sentence: bool) -> Option<usize> {
     if words <= 15 {
         return None;
