@@ -695,6 +695,22 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_are_prose_by_their_function_words_alone() {
+        // More than 15 words: the word lists are read only until the share is reached.
+        let prose = "Police in the city of Santa Cruz said on Monday that they had found a laboratory and two tons of \
+                     cocaine paste in a house near the airport";
+        assert!(f(prose).prose, "no sentence end, 30 words, many function words");
+        assert!(f(&format!("{prose}.")).prose);
+        let names = "Santa Cruz Cochabamba Beni Pando Tarija Oruro Potosí Sucre Chuquisaca La Paz El Alto Yacuiba Riberalta \
+                     Trinidad Cobija Montero Quillacollo Sacaba.";
+        assert!(!f(names).prose, "a long list of names ends a sentence but holds no function word");
+        let short_of_25 =
+            "Police in the city of Santa Cruz said on Monday that they had found a laboratory and two tons";
+        assert!(!f(short_of_25).prose, "20 words without a sentence end are never prose");
+        assert!(!f(&prose.to_uppercase()).prose, "capitals are no prose");
+    }
+
+    #[test]
     fn prose_versus_headlines_and_menus() {
         assert!(f("Bolivia is now reportedly home to at least 20 drug clans from Peru, officials said.").prose);
         assert!(f("La policía incautó 3,5 toneladas de cocaína en el puerto de Callao.").prose);
