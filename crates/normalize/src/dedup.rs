@@ -85,12 +85,13 @@ pub struct Fingerprint {
 
 /// Fingerprints a text: lowercase alphanumeric words, shingled by five.
 pub fn fingerprint(text: &str) -> Fingerprint {
-    let lowered = crimefacts_model::lowercase(text);
-    let words: Vec<u64> = lowered
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| stable_hash(w.as_bytes()))
-        .collect();
+    fingerprint_lines([text])
+}
+
+/// [`fingerprint`] of the lines joined by line breaks, without joining them:
+/// no word runs across a line break.
+pub fn fingerprint_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Fingerprint {
+    let words = word_hashes(lines);
     let exact = words.iter().fold(0u64, |acc, &w| mix(acc ^ w));
     let shingles: Vec<u64> =
         words.windows(SHINGLE).map(|w| w.iter().fold(0u64, |acc, &x| mix(acc.rotate_left(7) ^ x))).collect();
@@ -99,6 +100,50 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     }
     let signature = Box::new(minima(&shingles));
     Fingerprint { exact, signature: Some(signature) }
+}
+
+/// The [`stable_hash`] of each word of the lowercased lines, a word being a
+/// run of alphanumeric characters: the words `crimefacts_model::lowercase`
+/// and a split at every other character give, hashed as they are read
+/// instead (the corpus pass reads every page; a lowercased copy of each and
+/// a string per word were most of its fingerprinting).
+fn word_hashes<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<u64> {
+    let mut hashes = Vec::new();
+    for line in lines {
+        if line.contains('Σ') {
+            // The final-sigma rule reads the letters around it: the standard library's.
+            let lowered = line.to_lowercase();
+            let words = lowered.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+            hashes.extend(words.map(|w| stable_hash(w.as_bytes())));
+            continue;
+        }
+        let mut word: Option<StableHasher> = None;
+        let mut end_word = |word: &mut Option<StableHasher>| {
+            if let Some(hasher) = word.take() {
+                hashes.push(hasher.finish());
+            }
+        };
+        let mut utf8 = [0u8; 4];
+        for c in line.chars() {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    word.get_or_insert_with(StableHasher::new).write_u8((c as u8).to_ascii_lowercase());
+                } else {
+                    end_word(&mut word);
+                }
+                continue;
+            }
+            for lower in c.to_lowercase() {
+                if lower.is_alphanumeric() {
+                    word.get_or_insert_with(StableHasher::new).write(lower.encode_utf8(&mut utf8).as_bytes());
+                } else {
+                    end_word(&mut word);
+                }
+            }
+        }
+        end_word(&mut word);
+    }
+    hashes
 }
 
 /// The signature: for each permutation, the least permuted shingle hash.
@@ -267,6 +312,34 @@ mod tests {
         assert_eq!(minima(&shingles[..1]), minima_portable(&shingles[..1]));
         // A few pinned values: signatures must not change with the machine or the build.
         assert_eq!(&expected[..4], &[23_467_829, 4_752_910, 3_898_630, 2_733_225]);
+    }
+
+    /// The words hashed as they are read are those of the lowercased text
+    /// split at every character that is not alphanumeric: 20,000 drawn
+    /// texts (fixed seed) of ASCII, accented, Greek (with its final sigma),
+    /// Turkish and other letters, digits and separators, in lines.
+    #[test]
+    fn words_are_hashed_as_the_lowercased_text_splits_them() {
+        let oracle = |text: &str| -> Vec<u64> {
+            let lowered = crimefacts_model::lowercase(text);
+            lowered
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| stable_hash(w.as_bytes()))
+                .collect()
+        };
+        #[rustfmt::skip]
+        let pieces = [
+            "Police", "COCAINE", "la", "Perú", "ÉL", "São", "ΣΟΦΙΑ", "Σ", "σ", "İstanbul", "ǅ", "Ⅻ", "٣", "3,5", "-",
+            " ", "\n", "’", ".", "_", "\u{301}", "ß", "ẞ", "😀", "x9",
+        ];
+        let mut draw = crimefacts_model::draw::Draw::new(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..20_000 {
+            let text = draw.text(&pieces, 24);
+            assert_eq!(word_hashes([text.as_str()]), oracle(&text), "{text:?}");
+            let lines: Vec<&str> = text.split('\n').collect();
+            assert_eq!(word_hashes(lines), oracle(&text), "{text:?} in lines");
+        }
     }
 
     const STORY: &str = "Bolivian police believe foreign drug trafficking organizations operating in the country are working with local crime families to process cocaine, a potentially ominous sign for security in this Andean nation. According to intelligence obtained by the anti-narcotics police, foreign cartels have established direct links with local crime families in the departments of Cochabamba and Santa Cruz, subcontracting them to oversee cocaine base production there.";

@@ -26,7 +26,7 @@ use crimefacts_model::{Boilerplate, CorpusSummary, DocRows, DocumentStage, Stage
 use rustc_hash::FxHashMap;
 
 pub use dates::find_date;
-pub use dedup::{DuplicateIndex, THRESHOLD as DUPLICATE_THRESHOLD, fingerprint};
+pub use dedup::{DuplicateIndex, THRESHOLD as DUPLICATE_THRESHOLD, fingerprint, fingerprint_lines};
 pub use sentences::split_sentences;
 pub use text::normalize_text;
 
@@ -104,16 +104,17 @@ fn line_key(site: &str, line: &str) -> u64 {
     key.finish()
 }
 
-/// The text duplicate detection compares: lines that read like sentences
+/// The lines duplicate detection compares: those that read like sentences
 /// (a cheaper test than the full line features: the corpus pass reads every
-/// page), so that two copies with different chrome or headlines still match.
-fn comparable_text(lines: &[Line]) -> String {
+/// page), so that two copies with different chrome or headlines still match;
+/// all of them if none does.
+fn comparable_lines<'a>(lines: &'a [Line]) -> Vec<&'a str> {
     let prose: Vec<&str> = lines
         .iter()
         .filter(|l| l.text.split_whitespace().nth(5).is_some() && l.text.ends_with(['.', '!', '?', '"', '”']))
         .map(|l| &*l.text)
         .collect();
-    if prose.is_empty() { lines.iter().map(|l| &*l.text).collect::<Vec<_>>().join("\n") } else { prose.join("\n") }
+    if prose.is_empty() { lines.iter().map(|l| &*l.text).collect() } else { prose }
 }
 
 impl DocumentStage for Normalize {
@@ -135,7 +136,7 @@ impl DocumentStage for Normalize {
         let mut line_keys: Vec<u64> = lines.iter().map(|l| line_key(&site, &l.text)).collect();
         line_keys.sort_unstable();
         line_keys.dedup();
-        Some(Box::new(Summary { line_keys, fingerprint: fingerprint(&comparable_text(&lines)) }))
+        Some(Box::new(Summary { line_keys, fingerprint: fingerprint_lines(comparable_lines(&lines)) }))
     }
 
     fn absorb(&mut self, doc: &DocRows, summary: CorpusSummary) {
