@@ -155,25 +155,65 @@ fn kept_as_is(c: char) -> bool {
 /// soft hyphens go; the ends are trimmed. For the lines [`scan_line`] did not
 /// find plain (see [`LineScan::plain`]); plain lines are kept as they are.
 fn clean_line(line: &str) -> Cow<'_, str> {
-    let mut out = String::with_capacity(line.len());
-    let mut pending_space = false;
+    let mut cleaned = Cleaned::with_capacity(line.len());
     // Most lines are already NFC; composing them again is the costly part.
-    let chars: Box<dyn Iterator<Item = char>> =
-        if is_nfc_quick(line.chars()) == IsNormalized::Yes { Box::new(line.chars()) } else { Box::new(line.nfc()) };
-    for c in chars {
+    if is_nfc_quick(line.chars()) != IsNormalized::Yes {
+        line.nfc().for_each(|c| cleaned.push(c));
+        return Cow::Owned(cleaned.out);
+    }
+    // A paragraph with one no-break space is not plain: its runs of
+    // printable ASCII are copied whole, and only the other characters are
+    // taken one by one (a test holds this to taking every one so).
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..].iter().position(|b| !(0x21..0x7f).contains(b)).unwrap_or(bytes.len() - i);
+        if run > 0 {
+            cleaned.push_printable(&line[i..i + run]);
+            i += run;
+        } else {
+            let c = line[i..].chars().next().expect("a character starts here");
+            cleaned.push(c);
+            i += c.len_utf8();
+        }
+    }
+    Cow::Owned(cleaned.out)
+}
+
+/// A cleaned line as it is built.
+struct Cleaned {
+    out: String,
+    /// Spaces were passed since the last character kept: one goes before the next.
+    pending_space: bool,
+}
+
+impl Cleaned {
+    fn with_capacity(capacity: usize) -> Self {
+        Self { out: String::with_capacity(capacity), pending_space: false }
+    }
+
+    fn push(&mut self, c: char) {
         match c {
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => {}
-            c if c.is_whitespace() || c.is_control() => pending_space = !out.is_empty(),
+            c if c.is_whitespace() || c.is_control() => self.pending_space = !self.out.is_empty(),
             c => {
-                if pending_space {
-                    out.push(' ');
-                    pending_space = false;
-                }
-                out.push(c);
+                self.space_if_pending();
+                self.out.push(c);
             }
         }
     }
-    Cow::Owned(out)
+
+    /// Printable ASCII other than the space (0x21 to 0x7e), which `push` would keep one by one.
+    fn push_printable(&mut self, run: &str) {
+        self.space_if_pending();
+        self.out.push_str(run);
+    }
+
+    fn space_if_pending(&mut self) {
+        if std::mem::take(&mut self.pending_space) {
+            self.out.push(' ');
+        }
+    }
 }
 
 /// Joins kept lines into a body: a blank line between paragraphs, a single line
@@ -327,6 +367,25 @@ mod tests {
                 text[place + 8] = byte;
                 check(std::str::from_utf8(&text).expect("ASCII"));
             }
+        }
+    }
+
+    /// Copying runs of printable ASCII whole cleans as taking every
+    /// character one by one does: 20,000 drawn lines (fixed seed) of ASCII,
+    /// spaces of every kind, controls, invisibles, accents precomposed and not.
+    #[test]
+    fn cleaning_by_runs_is_cleaning_by_characters() {
+        #[rustfmt::skip]
+        let pieces = [
+            "word", "Perú", " ", "  ", "\t", "\u{a0}", "\u{3000}", "\u{7}", "\u{7f}", "\u{85}", "\u{200b}", "\u{ad}",
+            "\u{feff}", "e\u{301}", "\u{301}", "’", "—", "!", "~", "😀", "\u{2028}",
+        ];
+        let mut draw = crimefacts_model::draw::Draw::new(0xd1b5_4a32_d192_ed03);
+        for _ in 0..20_000 {
+            let line = draw.text(&pieces, 12);
+            let mut one_by_one = Cleaned::with_capacity(0);
+            line.nfc().for_each(|c| one_by_one.push(c));
+            assert_eq!(clean_line(&line), one_by_one.out, "{line:?}");
         }
     }
 
