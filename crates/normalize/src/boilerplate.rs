@@ -22,9 +22,11 @@ pub const REPEATED_PROSE_MAX_WORDS: usize = 25;
 /// Why a line is not article text; `None` keeps it.
 pub type Verdict = Option<&'static str>;
 
-/// Decides every line. `repeats[i]` is the number of documents of the same site
-/// (the corpus pass saw) that contain line `i`, this one included.
-pub fn classify(features: &[LineFeatures], repeats: &[u32]) -> Vec<Verdict> {
+/// Decides every line. `repeats(i)` is the number of documents of the same site
+/// (the corpus pass saw) that contain line `i`, this one included. It is never
+/// asked about prose of more than [`REPEATED_PROSE_MAX_WORDS`] words, whose
+/// count decides nothing: finding a count means hashing the whole line.
+pub fn classify(features: &[LineFeatures], repeats: impl Fn(usize) -> u32) -> Vec<Verdict> {
     let n = features.len();
     let is_prose = |f: &LineFeatures| f.prose && !f.widget && !f.cross_reference && !f.end_marker;
     let prose: Vec<usize> = (0..n).filter(|&i| is_prose(&features[i])).collect();
@@ -79,9 +81,9 @@ pub fn classify(features: &[LineFeatures], repeats: &[u32]) -> Vec<Verdict> {
                 return Some("date line");
             }
             let repeated = if f.prose {
-                repeats[i] >= REPEATED_PROSE_LINE_DOCS && f.words <= REPEATED_PROSE_MAX_WORDS
+                f.words <= REPEATED_PROSE_MAX_WORDS && repeats(i) >= REPEATED_PROSE_LINE_DOCS
             } else {
-                repeats[i] >= REPEATED_SHORT_LINE_DOCS
+                repeats(i) >= REPEATED_SHORT_LINE_DOCS
             };
             repeated.then_some("repeated across pages of the same site")
         })
@@ -109,7 +111,7 @@ mod tests {
     fn run(lines: &[&str], repeats: &[u32]) -> Vec<(String, Verdict)> {
         let features: Vec<LineFeatures> = lines.iter().map(|l| LineFeatures::of(l, None)).collect();
         let repeats = if repeats.is_empty() { vec![1; lines.len()] } else { repeats.to_vec() };
-        lines.iter().map(|l| l.to_string()).zip(classify(&features, &repeats)).collect()
+        lines.iter().map(|l| l.to_string()).zip(classify(&features, |i| repeats[i])).collect()
     }
 
     fn kept(result: &[(String, Verdict)]) -> Vec<&str> {
@@ -181,6 +183,15 @@ mod tests {
         ];
         let result = run(&lines, &[1, 9, 3, 5, 1]);
         assert_eq!(kept(&result), [lines[0], lines[3], lines[4]]);
+        // Its count cannot change a long paragraph's verdict, so it is not asked for.
+        let features: Vec<LineFeatures> = lines.iter().map(|l| LineFeatures::of(l, None)).collect();
+        let asked = std::cell::RefCell::new(Vec::new());
+        let verdicts = classify(&features, |i| {
+            asked.borrow_mut().push(i);
+            [1, 9, 3, 5, 1][i]
+        });
+        assert_eq!(verdicts, result.iter().map(|(_, v)| *v).collect::<Vec<_>>());
+        assert_eq!(asked.into_inner(), [0, 1, 2, 4]);
     }
 
     #[test]

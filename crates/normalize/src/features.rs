@@ -512,47 +512,63 @@ fn ends_sentence(text: &str) -> bool {
     trimmed.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
-impl LineFeatures {
-    pub fn of(text: &str, day_first: Option<bool>) -> Self {
-        // A long line (most of an article's) is prose once enough of its
-        // words are function words and one holds a lowercase letter: the
-        // rest are not looked up, nor counted.
-        let n = word_count(text);
-        let enough_function_words = function_words_for_prose(n, ends_sentence(text));
-        Self::with_counts(text, day_first, n, enough_function_words, WordCounts::of(text, enough_function_words))
+/// A line's words, counted for its features.
+struct CountedLine {
+    words: usize,
+    /// See [`function_words_for_prose`].
+    enough_function_words: Option<usize>,
+    /// Possibly stopped early (see [`WordCounts::of`]).
+    counts: WordCounts,
+}
+
+impl CountedLine {
+    /// A long line (most of an article's) is prose once enough of its words
+    /// are function words and one holds a lowercase letter: the rest are not
+    /// looked up, nor counted.
+    fn of(text: &str) -> Self {
+        let words = word_count(text);
+        let enough_function_words = function_words_for_prose(words, ends_sentence(text));
+        Self { words, enough_function_words, counts: WordCounts::of(text, enough_function_words) }
     }
 
-    /// The features of a line of `n` words from its word counts, which may
-    /// have stopped early (see [`WordCounts::of`]): a line that stopped is
-    /// prose, and the counts a prose line does not read are not needed.
-    fn with_counts(
-        text: &str,
-        day_first: Option<bool>,
-        n: usize,
-        enough_function_words: Option<usize>,
-        counts: WordCounts,
-    ) -> Self {
-        let WordCounts {
-            words: _,
-            function_words,
-            widget_words,
-            capitalized,
-            lowercase_initial,
-            letters,
-            any_lowercase,
-        } = counts;
-        let function_share = function_words as f64 / n.max(1) as f64;
-        let widget_share = widget_words as f64 / n.max(1) as f64;
-        let all_caps = letters >= 4 && !any_lowercase;
-        let capitalized_share = capitalized as f64 / n.max(1) as f64;
-        // Headlines are title-cased and short even when they end in "?".
-        let headline = n <= 15 && capitalized_share >= 0.7 && !text.ends_with('.');
-        let prose = !all_caps
-            && !headline
-            && match enough_function_words {
-                Some(enough) => enough > 0 && function_words >= enough,
+    fn share(&self, count: usize) -> f64 {
+        count as f64 / self.words.max(1) as f64
+    }
+
+    fn all_caps(&self) -> bool {
+        self.counts.letters >= 4 && !self.counts.any_lowercase
+    }
+
+    /// Headlines are title-cased and short even when they end in "?".
+    fn headline(&self, text: &str) -> bool {
+        self.words <= 15 && self.share(self.counts.capitalized) >= 0.7 && !text.ends_with('.')
+    }
+
+    /// Counts that stopped early make a line prose, and a long line's other
+    /// counts are read only if it is not.
+    fn prose(&self, text: &str) -> bool {
+        let (n, function_share) = (self.words, self.share(self.counts.function_words));
+        !self.all_caps()
+            && !self.headline(text)
+            && match self.enough_function_words {
+                Some(enough) => enough > 0 && self.counts.function_words >= enough,
                 None => (n >= 6 && ends_sentence(text) && function_share >= 0.1) || (n >= 25 && function_share >= 0.15),
-            };
+            }
+    }
+}
+
+impl LineFeatures {
+    pub fn of(text: &str, day_first: Option<bool>) -> Self {
+        Self::counted(text, day_first, &CountedLine::of(text))
+    }
+
+    fn counted(text: &str, day_first: Option<bool>, counted: &CountedLine) -> Self {
+        let n = counted.words;
+        let widget_share = counted.share(counted.counts.widget_words);
+        let all_caps = counted.all_caps();
+        let headline = counted.headline(text);
+        let prose = counted.prose(text);
+        let lowercase_initial_share = counted.share(counted.counts.lowercase_initial);
 
         // Dates matter only on short non-prose lines (date lines, bylines); the
         // digit check skips the date patterns on most lines.
@@ -596,12 +612,8 @@ impl LineFeatures {
             }
         }
         // Prose, most lines of an article, needs neither of the next two.
-        let sentence = prose
-            || (n >= 3
-                && !headline
-                && !all_caps
-                && ends_sentence(text)
-                && lowercase_initial as f64 / n.max(1) as f64 >= 0.4);
+        let sentence =
+            prose || (n >= 3 && !headline && !all_caps && ends_sentence(text) && lowercase_initial_share >= 0.4);
         let menu = !prose && {
             let segments: Vec<&str> =
                 text.split(['|', '›', '»', '>', '·', '•', '/']).map(str::trim).filter(|s| !s.is_empty()).collect();
@@ -772,11 +784,10 @@ mod tests {
             if size % 2 == 0 {
                 line.push('.');
             }
-            let n = word_count(&line);
-            let enough = function_words_for_prose(n, ends_sentence(&line));
-            let full = LineFeatures::with_counts(&line, None, n, enough, WordCounts::of(&line, None));
+            let stopped = CountedLine::of(&line);
+            let full = CountedLine { counts: WordCounts::of(&line, None), ..stopped };
             let features = LineFeatures::of(&line, None);
-            assert_eq!(features, full, "{line:?}");
+            assert_eq!(features, LineFeatures::counted(&line, None, &full), "{line:?}");
             prose += usize::from(features.prose);
         }
         assert!(prose > 5_000, "the draw should hold prose ({prose})");

@@ -161,8 +161,7 @@ impl DocumentStage for Normalize {
         let lines = split_lines(&doc.raw_text);
         let features: Vec<LineFeatures> = lines.iter().map(|l| LineFeatures::of(&l.text, None)).collect();
         let site = site_of(doc);
-        let repeats: Vec<u32> = lines.iter().map(|l| self.line_counts.get(line_key(&site, &l.text))).collect();
-        let verdicts = classify(&features, &repeats);
+        let verdicts = classify(&features, |i| self.line_counts.get(line_key(&site, &lines[i].text)));
 
         let body = join_lines(lines.iter().enumerate().filter(|(i, _)| verdicts[*i].is_none()).scan(
             None::<usize>,
@@ -434,6 +433,43 @@ mod tests {
         let mut copy = docs[3].clone();
         normalize.process(&mut copy).unwrap();
         assert_eq!(copy.document.duplicate_of.as_deref(), Some("a"));
+    }
+
+    /// Long lines are counted too: a long tag list that every page repeats
+    /// goes, a long paragraph every page repeats stays.
+    #[test]
+    fn a_long_repeated_line_goes_unless_it_is_prose() {
+        let tags = "Tags Bolivia Peru Colombia Ecuador Brazil Venezuela Mexico Honduras Guatemala Panama Cocaine \
+                    Coca Marijuana Fentanyl Heroin Cartels Gangs Prisons Elites Extortion Homicides Migration Ports \
+                    Airstrips Laboratories Submarines Clans Militias Navy Army";
+        let shared = "The same long paragraph, which every page of this site happens to carry in its body, \
+                      is kept because a paragraph of more than twenty-five words is content rather than chrome.";
+        let stories = [
+            "The navy seized four boats carrying cocaine near the coast of Ecuador, officials said on Monday, after \
+             a chase that lasted most of the night and ended with eleven arrests in the port of Manta.",
+            "Police found a cocaine laboratory in the jungle near the border with Brazil, where chemists had built \
+             drying ovens under the trees and stored barrels of gasoline and acid for the paste they bought upriver.",
+            "The army burned ten hectares of coca crops in the valley over the weekend, and farmers who depend on \
+             the leaf blocked the only road out of the region for two days to demand compensation from the state.",
+            "Prosecutors charged a former mayor with laundering money for a gang that extorts bus companies, saying \
+             he bought cattle ranches and a hotel with cash that drivers had paid to keep their routes running.",
+        ];
+        let page = |n: usize| {
+            format!(
+                "Story Number {n}\n\n{}\n\n{shared}\n\n{tags}\n\nThe last paragraph of story {n}, with the usual \
+                 function words in it, closes it.",
+                stories[n - 1]
+            )
+        };
+        let docs: Vec<DocRows> = (1..=4).map(|n| doc(&format!("p{n}"), &format!("site/p{n}.txt"), &page(n))).collect();
+        let mut normalize = stage();
+        corpus_pass(&mut normalize, &docs);
+        let mut out = docs[1].clone();
+        normalize.process(&mut out).unwrap();
+        assert!(!out.document.text.contains("Tags Bolivia"), "{}", out.document.text);
+        assert!(out.document.text.contains(shared), "{}", out.document.text);
+        assert!(out.document.text.contains("The last paragraph"), "{}", out.document.text);
+        assert!(out.boilerplate.iter().any(|b| b.reason == "repeated across pages of the same site"));
     }
 
     #[test]

@@ -204,7 +204,7 @@ mod tests {
     fn meta(page: &str) -> Metadata {
         let lines = split_lines(page);
         let features: Vec<LineFeatures> = lines.iter().map(|l| LineFeatures::of(&l.text, None)).collect();
-        let verdicts = classify(&features, &vec![1; lines.len()]);
+        let verdicts = classify(&features, |_| 1);
         extract(&lines, &features, &verdicts, &Publishers::load())
     }
 
