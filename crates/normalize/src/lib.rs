@@ -216,28 +216,34 @@ impl DocumentStage for Normalize {
 /// code-point span in the raw text.
 fn boilerplate_rows(doc_id: &str, raw: &str, lines: &[Line], verdicts: &[Verdict]) -> Vec<Boilerplate> {
     let mut rows: Vec<Boilerplate> = Vec::new();
-    let mut raw_bytes: Option<Vec<usize>> = None;
+    // Each row's byte span in the raw text, for its text once it is complete.
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut previous_removed = false;
     for (line, verdict) in lines.iter().zip(verdicts) {
         let Some(reason) = verdict else {
             previous_removed = false;
             continue;
         };
-        let bytes = raw_bytes
-            .get_or_insert_with(|| raw.char_indices().map(|(b, _)| b).chain(std::iter::once(raw.len())).collect());
-        match rows.last_mut() {
-            Some(last) if previous_removed && last.reason == *reason => last.end = line.raw_end,
-            _ => rows.push(Boilerplate {
-                doc_id: doc_id.to_string(),
-                start: line.raw_start,
-                end: line.raw_end,
-                text: String::new(),
-                reason: reason.to_string(),
-            }),
+        match (rows.last_mut(), spans.last_mut()) {
+            (Some(last), Some(span)) if previous_removed && last.reason == *reason => {
+                last.end = line.raw_end;
+                span.end = line.raw_bytes.end;
+            }
+            _ => {
+                rows.push(Boilerplate {
+                    doc_id: doc_id.to_string(),
+                    start: line.raw_start,
+                    end: line.raw_end,
+                    text: String::new(),
+                    reason: reason.to_string(),
+                });
+                spans.push(line.raw_bytes.clone());
+            }
         }
         previous_removed = true;
-        let last = rows.last_mut().expect("pushed");
-        last.text = raw[bytes[last.start as usize]..bytes[last.end as usize]].to_string();
+    }
+    for (row, span) in rows.iter_mut().zip(spans) {
+        row.text = raw[span].to_string();
     }
     rows
 }

@@ -15,6 +15,8 @@ pub struct Line<'raw> {
     /// Code-point offsets of the line's content in the raw text.
     pub raw_start: i64,
     pub raw_end: i64,
+    /// The same content's byte offsets in the raw text.
+    pub raw_bytes: std::ops::Range<usize>,
     /// A blank line (a paragraph break) precedes this line.
     pub after_blank: bool,
 }
@@ -33,7 +35,14 @@ pub fn split_lines(raw: &str) -> Vec<Line<'_>> {
         if text.is_empty() {
             after_blank = !lines.is_empty();
         } else {
-            lines.push(Line { text, raw_start: chars_seen, raw_end: chars_seen + scan.chars, after_blank });
+            let start = raw.len() - rest.len();
+            lines.push(Line {
+                text,
+                raw_start: chars_seen,
+                raw_end: chars_seen + scan.chars,
+                raw_bytes: start..start + scan.end,
+                after_blank,
+            });
             after_blank = false;
         }
         chars_seen += scan.chars;
@@ -407,6 +416,7 @@ mod tests {
         for line in &lines {
             let span: String = chars[line.raw_start as usize..line.raw_end as usize].iter().collect();
             assert_eq!(span.trim(), line.text);
+            assert_eq!(raw[line.raw_bytes.clone()], span);
         }
     }
 }
