@@ -15,6 +15,7 @@ use crate::countries::CountryGazetteer;
 use crate::gazetteer::{Entry, Gazetteer, same_name_without_accents, without_accents};
 use crate::persons::PersonFinder;
 use crate::scan::{capital_or_non_ascii, capitals_or_non_ascii_at};
+use crate::windows::{WordWindows, matches_in};
 
 /// A possible mention, before overlaps are resolved.
 #[derive(Clone, Debug)]
@@ -121,6 +122,15 @@ static ACRONYM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 static GROUP_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(?:(\p{Lu}\p{Ll}+)\s+(?:clan|family|gang|cartel|Clan|Cartel|Gang)(?-u:\b)|(?:Clan|Cartel|Cártel)\s+(?:de\s+|del\s+)?(?:los\s+|las\s+|la\s+|el\s+)?\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?|(?:banda|pandilla|gang)\s+(?:de\s+)?(?:Los|Las)\s+\p{Lu}\p{L}+)")
         .expect("static")
+});
+
+/// Where group phrases can match: every match holds one of these words as
+/// written, and letters and spaces only.
+static GROUP_PHRASE_WINDOWS: LazyLock<WordWindows> = LazyLock::new(|| {
+    WordWindows::new(
+        b"",
+        &["clan", "family", "gang", "cartel", "Clan", "Cartel", "Gang", "Cártel", "banda", "pandilla"],
+    )
 });
 /// "the civil organization Acción Andina", "la ONG Human Rights Watch".
 static ORGANIZATION_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
@@ -442,7 +452,7 @@ impl EntityFinder {
             add(short.start, short.end, entity_type, short_str.to_string(), "acronym");
             add(long.start + cut, long.end, entity_type, short_str.to_string(), "acronym");
         }
-        for m in GROUP_PHRASE.find_iter(text) {
+        for m in matches_in(text, GROUP_PHRASE_WINDOWS.windows(text), &GROUP_PHRASE) {
             let phrase = m.as_str();
             let first = phrase.split_whitespace().next().unwrap_or("");
             if self.countries.names_a_country(first)
@@ -771,6 +781,7 @@ pub(crate) fn warm_up() {
     LazyLock::force(&ACRONYM_AFTER);
     LazyLock::force(&ACRONYM_BEFORE);
     LazyLock::force(&GROUP_PHRASE);
+    LazyLock::force(&GROUP_PHRASE_WINDOWS);
     LazyLock::force(&ORGANIZATION_PHRASE);
     LazyLock::force(&MEDIA_AFTER_CUE);
     LazyLock::force(&MEDIA_BEFORE_CUE);
@@ -985,6 +996,28 @@ mod tests {
         assert!(callao.confidence <= 0.5);
         let lima = mentions.iter().find(|m| m.text == "Lima").unwrap();
         assert!(lima.confidence > 0.5);
+    }
+
+    /// Group phrases searched only in the segments that hold one of their
+    /// words find what a search of the whole text finds, on drawn texts of
+    /// names, the words in other cases, punctuation, `_` and spaces.
+    #[test]
+    fn group_phrases_searched_in_windows_are_those_of_a_whole_search() {
+        #[rustfmt::skip]
+        let pieces = [
+            "Rosales", "Úsuga", "Los", "Las", "de", "el", "clan", "Clan", "CLAN", "cartel", "Cártel", "gang", "banda",
+            "pandilla", "family", "clans", " ", "  ", "\n", ",", ".", "-", "_", "'", "é", "the Rosales clan",
+            "Clan del Golfo", "banda de Los Pulpos",
+        ];
+        let mut matched = 0;
+        for text in crimefacts_model::draw::Draw::new(0x5eed_0007).texts(&pieces, 20_000, 12) {
+            let expected: Vec<Range<usize>> = GROUP_PHRASE.find_iter(&text).map(|m| m.range()).collect();
+            let found: Vec<Range<usize>> =
+                matches_in(&text, GROUP_PHRASE_WINDOWS.windows(&text), &GROUP_PHRASE).map(|m| m.range()).collect();
+            assert_eq!(found, expected, "{text:?}");
+            matched += expected.len();
+        }
+        assert!(matched > 5_000, "only {matched} group phrases were drawn");
     }
 
     #[test]

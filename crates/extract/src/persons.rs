@@ -10,6 +10,7 @@ use regex_automata::meta;
 use rustc_hash::FxHashSet;
 
 use crate::scan::{capital_or_non_ascii, captures_at_starts, matches_at_starts, uppercase_starts};
+use crate::windows::{WordWindows, captures_in};
 
 const GIVEN_NAMES: &str = include_str!("../data/given_names.txt");
 
@@ -141,12 +142,36 @@ static SPEAKER_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static")
 });
 
+/// The verbs of "X said", each match of [`SPEAKER_BEFORE`] ending with one.
+const SPEECH_VERBS_AFTER_NAME: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "stated",
+    "explained",
+    "added",
+    "warned",
+    "dijo",
+    "afirmó",
+    "señaló",
+    "explicó",
+    "declaró",
+    "aseguró",
+    "disse",
+    "afirmou",
+    "declarou",
+];
+
 static SPEAKER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"({NAME}),?\s+(?:said|says|told|stated|explained|added|warned|dijo|afirmó|señaló|explicó|declaró|aseguró|disse|afirmou|declarou)(?-u:\b)"
-    ))
-    .expect("static")
+    let verbs = SPEECH_VERBS_AFTER_NAME.join("|");
+    Regex::new(&format!(r"({NAME}),?\s+(?:{verbs})(?-u:\b)")).expect("static")
 });
+
+/// Where "X said" can match: the segments that hold a speech verb. A match
+/// holds letters, spaces, and of ASCII punctuation only `'`, `-` (in names)
+/// and `,`.
+static SPEAKER_BEFORE_WINDOWS: LazyLock<WordWindows> =
+    LazyLock::new(|| WordWindows::new(b"',-", SPEECH_VERBS_AFTER_NAME));
 
 /// First "Nick" Last: the full name and the nickname are one person. Only
 /// tried where [`nickname_starts`] says a match can start.
@@ -287,11 +312,10 @@ impl PersonFinder {
             let m = c.get(1).expect("group");
             push(m.start(), m.end(), "title", 0.85);
         }
-        for re in [&*SPEAKER_AFTER, &*SPEAKER_BEFORE] {
-            for c in re.captures_iter(text) {
-                let m = c.get(1).expect("group");
-                push(m.start(), m.end(), "speech cue", 0.75);
-            }
+        let speaker_before = captures_in(text, SPEAKER_BEFORE_WINDOWS.windows(text), &SPEAKER_BEFORE);
+        for c in SPEAKER_AFTER.captures_iter(text).chain(speaker_before) {
+            let m = c.get(1).expect("group");
+            push(m.start(), m.end(), "speech cue", 0.75);
         }
         // A name opens with an uppercase letter: only those are tried.
         for name in matches_at_starts(&NAME_RE, text, uppercase_starts(text)) {
@@ -453,6 +477,7 @@ pub(crate) fn warm_up() {
     LazyLock::force(&TITLED);
     LazyLock::force(&SPEAKER_AFTER);
     LazyLock::force(&SPEAKER_BEFORE);
+    LazyLock::force(&SPEAKER_BEFORE_WINDOWS);
     LazyLock::force(&NICKNAMED_RE);
     LazyLock::force(&ALIAS);
     LazyLock::force(&NAME_RE);
@@ -520,6 +545,31 @@ mod tests {
             matched += expected.len();
         }
         assert!(matched > 20_000, "only {matched} names were drawn");
+    }
+
+    /// "X said" searched only in the segments that hold a speech verb finds
+    /// what a search of the whole text finds, on drawn texts of names, the
+    /// verbs, the punctuation a match may hold and the punctuation that ends
+    /// a segment, `_`, and spaces and line breaks.
+    #[test]
+    fn speakers_before_a_verb_searched_in_windows_are_those_of_a_whole_search() {
+        #[rustfmt::skip]
+        let pieces = [
+            "Ana", "Soto", "José", "O'Brien", "D’Alessio", "de", "la", "x", "said", "says", "dijo", "afirmó", "Said",
+            "saida", "told", " ", "  ", "\n", "\n\n", "\u{a0}", ",", ".", "-", "'", "_", "(", ";", "é",
+            "Ana Soto said", "Juan Carlos Pérez, dijo", "María-José Díaz afirmó",
+        ];
+        let mut matched = 0;
+        for text in crimefacts_model::draw::Draw::new(0x5eed_0006).texts(&pieces, 20_000, 16) {
+            let expected: Vec<Range<usize>> =
+                SPEAKER_BEFORE.captures_iter(&text).map(|c| c.get(1).expect("group").range()).collect();
+            let found: Vec<Range<usize>> = captures_in(&text, SPEAKER_BEFORE_WINDOWS.windows(&text), &SPEAKER_BEFORE)
+                .map(|c| c.get(1).expect("group").range())
+                .collect();
+            assert_eq!(found, expected, "{text:?}");
+            matched += expected.len();
+        }
+        assert!(matched > 5_000, "only {matched} speakers were drawn");
     }
 
     #[test]
