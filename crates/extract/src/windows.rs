@@ -18,7 +18,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Captures, Regex};
 
 use crate::scan::{holds_case_variants_of_ascii_letters, letters_and_spaces_only};
@@ -181,7 +181,11 @@ impl WordWindows {
         for word in words {
             assert!(!word.bytes().any(|b| ends_segment[usize::from(b)]), "{word:?} would span two segments");
         }
-        Self { words: AhoCorasick::new(words).expect("static words"), ends_segment }
+        // Leftmost-first, for the vectorized search (the automaton has none
+        // for its standard semantics); a word that overlaps one found is in
+        // the same segment, so finding one per place is enough.
+        let words = AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(words).expect("static words");
+        Self { words, ends_segment }
     }
 
     /// The windows of `text` for [`captures_in`] and [`matches_in`].
