@@ -118,19 +118,27 @@ static ACRONYM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(\p{Lu}{2,9})\s+\((\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:of|the|for|and|on|in|to|de|del|la|las|los|el|y|e|da|do|dos|das|contra|en|para)\s+)*\p{Lu}[\p{L}'’-]+){1,10})\)")
         .expect("static")
 });
-/// "the Rosales clan", "Clan Úsuga", "Cartel de Jalisco", "banda Los Pulpos".
+/// The words of group phrases, as written: after a name ("the Rosales
+/// clan"), before one ("Clan Úsuga", "Cartel de Jalisco"), and before a
+/// "Los"/"Las" name ("banda Los Pulpos").
+const GROUP_WORDS_AFTER_NAME: &[&str] = &["clan", "family", "gang", "cartel", "Clan", "Cartel", "Gang"];
+const GROUP_WORDS_BEFORE_NAME: &[&str] = &["Clan", "Cartel", "Cártel"];
+const GANG_WORDS_BEFORE_LOS: &[&str] = &["banda", "pandilla", "gang"];
+
 static GROUP_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:(\p{Lu}\p{Ll}+)\s+(?:clan|family|gang|cartel|Clan|Cartel|Gang)(?-u:\b)|(?:Clan|Cartel|Cártel)\s+(?:de\s+|del\s+)?(?:los\s+|las\s+|la\s+|el\s+)?\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)?|(?:banda|pandilla|gang)\s+(?:de\s+)?(?:Los|Las)\s+\p{Lu}\p{L}+)")
-        .expect("static")
+    let (after, before, gang) =
+        (GROUP_WORDS_AFTER_NAME.join("|"), GROUP_WORDS_BEFORE_NAME.join("|"), GANG_WORDS_BEFORE_LOS.join("|"));
+    Regex::new(&format!(
+        r"(?-u:\b)(?:(\p{{Lu}}\p{{Ll}}+)\s+(?:{after})(?-u:\b)|(?:{before})\s+(?:de\s+|del\s+)?(?:los\s+|las\s+|la\s+|el\s+)?\p{{Lu}}\p{{L}}+(?:\s+\p{{Lu}}\p{{L}}+)?|(?:{gang})\s+(?:de\s+)?(?:Los|Las)\s+\p{{Lu}}\p{{L}}+)"
+    ))
+    .expect("static")
 });
 
-/// Where group phrases can match: every match holds one of these words as
-/// written, and letters and spaces only.
+/// Where group phrases can match: every match holds one of the group words
+/// as written, and letters and spaces only.
 static GROUP_PHRASE_WINDOWS: LazyLock<WordWindows> = LazyLock::new(|| {
-    WordWindows::new(
-        b"",
-        &["clan", "family", "gang", "cartel", "Clan", "Cartel", "Gang", "Cártel", "banda", "pandilla"],
-    )
+    let words: Vec<&str> = [GROUP_WORDS_AFTER_NAME, GROUP_WORDS_BEFORE_NAME, GANG_WORDS_BEFORE_LOS].concat();
+    WordWindows::new(b"", &words)
 });
 /// "the civil organization Acción Andina", "la ONG Human Rights Watch".
 static ORGANIZATION_PHRASE: LazyLock<Regex> = LazyLock::new(|| {

@@ -544,16 +544,15 @@ impl CountedLine {
         self.words <= 15 && self.share(self.counts.capitalized) >= 0.7 && !text.ends_with('.')
     }
 
-    /// Counts that stopped early make a line prose, and a long line's other
-    /// counts are read only if it is not.
-    fn prose(&self, text: &str) -> bool {
+    /// Whether the function words make the line prose (unless it is in
+    /// capitals or a headline). Counts that stopped early do, and a long
+    /// line's other counts are read only if it is not prose.
+    fn function_words_make_prose(&self, text: &str) -> bool {
         let (n, function_share) = (self.words, self.share(self.counts.function_words));
-        !self.all_caps()
-            && !self.headline(text)
-            && match self.enough_function_words {
-                Some(enough) => enough > 0 && self.counts.function_words >= enough,
-                None => (n >= 6 && ends_sentence(text) && function_share >= 0.1) || (n >= 25 && function_share >= 0.15),
-            }
+        match self.enough_function_words {
+            Some(enough) => enough > 0 && self.counts.function_words >= enough,
+            None => (n >= 6 && ends_sentence(text) && function_share >= 0.1) || (n >= 25 && function_share >= 0.15),
+        }
     }
 }
 
@@ -567,7 +566,7 @@ impl LineFeatures {
         let widget_share = counted.share(counted.counts.widget_words);
         let all_caps = counted.all_caps();
         let headline = counted.headline(text);
-        let prose = counted.prose(text);
+        let prose = !all_caps && !headline && counted.function_words_make_prose(text);
         let lowercase_initial_share = counted.share(counted.counts.lowercase_initial);
 
         // Dates matter only on short non-prose lines (date lines, bylines); the

@@ -215,37 +215,33 @@ impl DocumentStage for Normalize {
 /// One row per run of consecutive removed lines with the same reason, with its
 /// code-point span in the raw text.
 fn boilerplate_rows(doc_id: &str, raw: &str, lines: &[Line], verdicts: &[Verdict]) -> Vec<Boilerplate> {
-    let mut rows: Vec<Boilerplate> = Vec::new();
-    // Each row's byte span in the raw text, for its text once it is complete.
-    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    // Each row with its byte span in the raw text, for its text once it is complete.
+    let mut rows: Vec<(Boilerplate, std::ops::Range<usize>)> = Vec::new();
     let mut previous_removed = false;
     for (line, verdict) in lines.iter().zip(verdicts) {
         let Some(reason) = verdict else {
             previous_removed = false;
             continue;
         };
-        match (rows.last_mut(), spans.last_mut()) {
-            (Some(last), Some(span)) if previous_removed && last.reason == *reason => {
+        match rows.last_mut() {
+            Some((last, span)) if previous_removed && last.reason == *reason => {
                 last.end = line.raw_end;
                 span.end = line.raw_bytes.end;
             }
             _ => {
-                rows.push(Boilerplate {
+                let row = Boilerplate {
                     doc_id: doc_id.to_string(),
                     start: line.raw_start,
                     end: line.raw_end,
                     text: String::new(),
                     reason: reason.to_string(),
-                });
-                spans.push(line.raw_bytes.clone());
+                };
+                rows.push((row, line.raw_bytes.clone()));
             }
         }
         previous_removed = true;
     }
-    for (row, span) in rows.iter_mut().zip(spans) {
-        row.text = raw[span].to_string();
-    }
-    rows
+    rows.into_iter().map(|(row, span)| Boilerplate { text: raw[span].to_string(), ..row }).collect()
 }
 
 /// How many documents of a site hold each line. Bounded: when the table grows
