@@ -12,8 +12,8 @@ use anyhow::Context;
 use crimefacts_aggregate::{Aggregate, Build, Combine, DocumentIndex, Plan, TableSources, detached, scan_file};
 use crimefacts_ingest::{RawUnit, Shard, UnitReader, discover, parse_unit};
 use crimefacts_model::{
-    AMOUNTS, ATTRIBUTIONS, BOILERPLATE, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, MENTIONS, REJECTS,
-    Reject, SENTENCES, TableSchema,
+    AMOUNTS, ATTRIBUTIONS, BOILERPLATE, Batch, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, Failure,
+    MENTIONS, Progress, REJECTS, Reject, SENTENCES, TableSchema,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use polars::io::parquet::write::BatchedWriter;
@@ -343,7 +343,14 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         (!batch.is_empty()).then_some((batch, bytes))
     };
     let process = |batch: Vec<Result<RawUnit, Reject>>| -> Vec<Outcome> {
-        pool.install(|| batch.into_par_iter().map(|unit| process_unit(unit, &stages, &clock, budget)).collect())
+        let chunk = chunk_size(batch.len(), pool.current_num_threads());
+        pool.install(|| {
+            batch
+                .into_par_iter()
+                .chunks(chunk)
+                .flat_map_iter(|units| process_chunk(units, &stages, &clock, budget))
+                .collect()
+        })
     };
     let tally = if pool.current_num_threads() == 1 {
         // One thread means one: batches are processed, then written.
@@ -634,57 +641,89 @@ impl PhaseClock {
     }
 }
 
-/// Parses one unit and runs every stage on it. A stage error or panic, or a
-/// document still unfinished when its time budget is spent, rejects the
-/// document (with the stage's name) instead of stopping the run.
-fn process_unit(
-    unit: Result<RawUnit, Reject>,
+/// Documents per [`Batch`] a worker takes through the stages: a stage's steps
+/// keep their tables in the CPU's caches across a chunk's documents (20 MB at
+/// one thread: 3.49 s of CPU with one document at a time, 2.92 s with 64,
+/// 2.75 s with 128), while a batch still splits into a few chunks per worker,
+/// so that workers finish a batch together.
+fn chunk_size(batch: usize, threads: usize) -> usize {
+    const MOST: usize = 128;
+    const PER_WORKER: usize = 2;
+    batch.div_ceil(threads * PER_WORKER).clamp(1, MOST)
+}
+
+/// Parses a chunk of units and takes the documents through every stage as
+/// one [`Batch`]. A stage error or panic, or a document past its time budget
+/// after a step, rejects that document (with the stage's name) instead of
+/// stopping the run. Outcomes are in the units' order.
+fn process_chunk(
+    units: Vec<Result<RawUnit, Reject>>,
     stages: &[Box<dyn DocumentStage>],
     clock: &PhaseClock,
     budget: Duration,
-) -> Outcome {
-    let unit = match unit {
-        Ok(unit) => unit,
-        Err(reject) => return Outcome::Rejected(reject),
-    };
-    let parsing = Instant::now();
-    let parsed = parse_unit(&unit);
-    clock.add(clock.ingest, parsing);
-    let document = match parsed {
-        Ok(document) => document,
-        Err(reject) => return Outcome::Rejected(reject),
-    };
-    let mut doc = DocRows::from_raw(document);
+) -> Vec<Outcome> {
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(units.len());
+    // Documents still going, with their slot in `outcomes` and where they came from.
+    let mut docs = Vec::new();
+    let mut origins = Vec::new();
+    let mut progress = Vec::new();
+    for unit in units {
+        let unit = match unit {
+            Ok(unit) => unit,
+            Err(reject) => {
+                outcomes.push(Some(Outcome::Rejected(reject)));
+                continue;
+            }
+        };
+        let parsing = Instant::now();
+        let parsed = parse_unit(&unit);
+        clock.add(clock.ingest, parsing);
+        match parsed {
+            Ok(document) => {
+                docs.push(DocRows::from_raw(document));
+                origins.push((outcomes.len(), unit.source, unit.line));
+                progress.push(Progress { spent: parsing.elapsed(), failure: None });
+                outcomes.push(None);
+            }
+            Err(reject) => outcomes.push(Some(Outcome::Rejected(reject))),
+        }
+    }
     for (index, stage) in stages.iter().enumerate() {
         let started = Instant::now();
-        let result = catch_unwind(AssertUnwindSafe(|| stage.process(&mut doc)));
+        stage.process_batch(&mut Batch::new(&mut docs, &mut progress, budget));
         clock.add(clock.stage(index), started);
-        let reason = match result {
-            Ok(Ok(())) if parsing.elapsed() > budget => format!(
-                "over the time budget: {:.1} s after this stage, limits.document_time_budget_ms is {} ms",
-                parsing.elapsed().as_secs_f64(),
-                budget.as_millis()
-            ),
-            Ok(Ok(())) => continue,
-            Ok(Err(e)) => e.to_string(),
-            Err(panic) => format!("internal error (please report it): {}", panic_message(&panic)),
-        };
-        return Outcome::Rejected(Reject {
-            source: unit.source,
-            line: unit.line,
-            stage: stage.name().to_string(),
-            reason,
-        });
+        if progress.iter().all(|p| p.failure.is_none()) {
+            continue;
+        }
+        let mut kept = 0;
+        for i in 0..docs.len() {
+            let Some(failure) = progress[i].failure.take() else {
+                docs.swap(kept, i);
+                origins.swap(kept, i);
+                progress.swap(kept, i);
+                kept += 1;
+                continue;
+            };
+            let reason = match failure {
+                Failure::Error(e) => e.to_string(),
+                Failure::Panic(message) => format!("internal error (please report it): {message}"),
+                Failure::OverBudget => format!(
+                    "over the time budget: {:.1} s after this stage, limits.document_time_budget_ms is {} ms",
+                    progress[i].spent.as_secs_f64(),
+                    budget.as_millis()
+                ),
+            };
+            let (slot, source, line) = std::mem::take(&mut origins[i]);
+            outcomes[slot] = Some(Outcome::Rejected(Reject { source, line, stage: stage.name().to_string(), reason }));
+        }
+        docs.truncate(kept);
+        origins.truncate(kept);
+        progress.truncate(kept);
     }
-    Outcome::Document(Box::new(doc))
-}
-
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
+    for (doc, (slot, _, _)) in docs.into_iter().zip(origins) {
+        outcomes[slot] = Some(Outcome::Document(Box::new(doc)));
+    }
+    outcomes.into_iter().map(|o| o.expect("every unit has an outcome")).collect()
 }
 
 fn progress_bar(wanted: bool, total_bytes: u64) -> ProgressBar {
@@ -699,4 +738,88 @@ fn progress_bar(wanted: bool, total_bytes: u64) -> ProgressBar {
         .expect("static template"),
     );
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crimefacts_ingest::{InputFormat, RawUnit};
+    use crimefacts_model::{DocRows, DocumentStage, Reject, StageError};
+
+    use super::{Outcome, PhaseClock, chunk_size, process_chunk};
+
+    /// Appends its name to the text; fails on "error <name>" and panics on
+    /// "panic <name>".
+    struct Marking(&'static str);
+
+    impl DocumentStage for Marking {
+        fn name(&self) -> &'static str {
+            self.0
+        }
+
+        fn describe(&self) -> &'static str {
+            "marks"
+        }
+
+        fn process(&self, doc: &mut DocRows) -> Result<(), StageError> {
+            if doc.raw_text == format!("error {}", self.0) {
+                return Err(StageError(format!("{} says no", self.0)));
+            }
+            if doc.raw_text == format!("panic {}", self.0) {
+                panic!("{} fell over", self.0);
+            }
+            doc.document.text.push_str(self.0);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_chunk_keeps_its_order_and_rejects_only_the_documents_that_fail() {
+        let unit = |text: &str| {
+            Ok(RawUnit { source: format!("s/{text}"), line: None, format: InputFormat::Text, bytes: text.into() })
+        };
+        let unreadable =
+            Reject { source: "s/x".into(), line: None, stage: "ingest".into(), reason: "unreadable".into() };
+        let units = vec![
+            unit("a"),
+            unit("error one"),
+            Err(unreadable.clone()),
+            unit("panic two"),
+            unit("  "),
+            unit("b"),
+            unit("error two"),
+        ];
+        let stages: Vec<Box<dyn DocumentStage>> = vec![Box::new(Marking("one")), Box::new(Marking("two"))];
+        let clock = PhaseClock::new(&stages);
+        let outcomes = process_chunk(units, &stages, &clock, Duration::from_secs(60));
+        let summary: Vec<String> = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Document(doc) => format!("doc {}", doc.document.text),
+                Outcome::Rejected(r) => format!("{} by {}: {}", r.source, r.stage, r.reason),
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "doc aonetwo",
+                "s/error one by one: one says no",
+                "s/x by ingest: unreadable",
+                "s/panic two by two: internal error (please report it): two fell over",
+                "s/   by ingest: empty input: no text",
+                "doc bonetwo",
+                "s/error two by two: two says no",
+            ]
+        );
+    }
+
+    #[test]
+    fn chunks_split_a_batch_a_few_ways_per_worker_and_stay_small() {
+        assert_eq!(chunk_size(256, 1), 128);
+        assert_eq!(chunk_size(256, 2), 64);
+        assert_eq!(chunk_size(5, 2), 2);
+        assert_eq!(chunk_size(1, 8), 1);
+        assert_eq!(chunk_size(100_000, 1), 128);
+    }
 }
