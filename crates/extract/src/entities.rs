@@ -12,8 +12,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::TextView;
 use crate::countries::CountryGazetteer;
-use crate::gazetteer::{Entry, Gazetteer, same_name_without_accents, without_accents};
-use crate::persons::PersonFinder;
+use crate::gazetteer::{Entry, Gazetteer, Hit, same_name_without_accents, without_accents};
+use crate::persons::{FoundPerson, PersonFinder};
 use crate::scan::{capital_or_non_ascii, capitals_or_non_ascii_at};
 use crate::windows::{WordWindows, matches_in};
 
@@ -186,6 +186,27 @@ fn id_prefix(entity_type: &str) -> &'static str {
     }
 }
 
+/// The dictionary searches of [`EntityFinder`], each with its own large
+/// tables: a batch runs each over all its documents in turn.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Search {
+    Countries,
+    Gazetteer,
+    People,
+}
+
+impl Search {
+    pub(crate) const ALL: [Search; 3] = [Search::Countries, Search::Gazetteer, Search::People];
+}
+
+/// What the dictionary searches found in one document.
+#[derive(Default)]
+pub(crate) struct Found<'g> {
+    countries: Vec<Candidate>,
+    hits: Vec<Hit<'g>>,
+    people: Vec<FoundPerson>,
+}
+
 /// Finds every kind of entity in a document.
 pub struct EntityFinder {
     countries: CountryGazetteer,
@@ -202,9 +223,28 @@ impl EntityFinder {
         })
     }
 
+    #[cfg(test)]
     pub(crate) fn find(&self, doc: &DocRows, view: &TextView<'_>) -> Vec<Mention> {
+        let mut found = Found::default();
+        for search in Search::ALL {
+            self.search(search, view.text, &mut found);
+        }
+        self.mentions(doc, view, found)
+    }
+
+    /// Runs one of the dictionary searches on `text`.
+    pub(crate) fn search<'g>(&'g self, search: Search, text: &str, found: &mut Found<'g>) {
+        match search {
+            Search::Countries => found.countries = self.countries.candidates(text),
+            Search::Gazetteer => found.hits = self.gazetteer.find(text),
+            Search::People => found.people = self.persons.find(text),
+        }
+    }
+
+    /// The mentions of a document, from what every [`Search`] found in it.
+    pub(crate) fn mentions(&self, doc: &DocRows, view: &TextView<'_>, found: Found<'_>) -> Vec<Mention> {
         let text = view.text;
-        let mut candidates: Vec<Candidate> = self.countries.candidates(text);
+        let Found { countries: mut candidates, hits, people } = found;
         let mut country_counts: FxHashMap<String, usize> = FxHashMap::default();
         for c in &candidates {
             *country_counts.entry(c.country.clone().unwrap_or_default()).or_default() += 1;
@@ -213,7 +253,6 @@ impl EntityFinder {
 
         // Organizations named unambiguously somewhere make their ambiguous
         // aliases ("La Prensa", "PCC") count elsewhere in the document.
-        let hits = self.gazetteer.find(text);
         let mut certain_ids: FxHashSet<&str> = FxHashSet::default();
         let mut names_of: FxHashMap<&str, FxHashSet<&str>> = FxHashMap::default();
         for hit in &hits {
@@ -247,7 +286,7 @@ impl EntityFinder {
             }
         }
 
-        for person in self.persons.find(text) {
+        for person in people {
             candidates.push(Candidate {
                 start: person.start,
                 end: person.end,

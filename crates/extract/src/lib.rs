@@ -28,6 +28,7 @@ use crimefacts_model::{Batch, DocRows, DocumentStage, StageError};
 pub use amounts::AmountFinder;
 pub use countries::CountryGazetteer;
 pub use entities::EntityFinder;
+use entities::{Found, Search};
 
 /// The `extract` stage.
 pub struct Extract {
@@ -89,8 +90,15 @@ impl DocumentStage for Extract {
         let bodies: Vec<String> =
             batch.docs().iter().map(|d| if fits(d) { d.document.text.clone() } else { String::new() }).collect();
         let views: Vec<TextView<'_>> = bodies.iter().map(|body| TextView::new(body)).collect();
+        let mut found: Vec<Found<'_>> = views.iter().map(|_| Found::default()).collect();
+        for search in Search::ALL {
+            batch.step(|i, _| {
+                self.entities.search(search, views[i].text, &mut found[i]);
+                Ok(())
+            });
+        }
         batch.step(|i, doc| {
-            doc.mentions = self.entities.find(doc, &views[i]);
+            doc.mentions = self.entities.mentions(doc, &views[i], std::mem::take(&mut found[i]));
             Ok(())
         });
         batch.step(|i, doc| {

@@ -22,7 +22,7 @@ mod text;
 use std::sync::Arc;
 
 pub(crate) use crimefacts_model::is_whole_word as is_word;
-use crimefacts_model::{Boilerplate, CorpusSummary, DocRows, DocumentStage, StageError, StageOptions, swar};
+use crimefacts_model::{Batch, Boilerplate, CorpusSummary, DocRows, DocumentStage, StageError, StageOptions, swar};
 use rustc_hash::FxHashMap;
 
 pub use dates::find_date;
@@ -165,7 +165,48 @@ impl DocumentStage for Normalize {
     }
 
     fn process(&self, doc: &mut DocRows) -> Result<(), StageError> {
-        let lines = split_lines(&doc.raw_text);
+        Batch::run_one(doc, |batch| self.process_batch(batch))
+    }
+
+    /// In three steps, each over every document of the batch before the next
+    /// (see `Extract::process_batch`): reading the page (line counts,
+    /// publishers), detecting the language (its profiles), and the rest.
+    fn process_batch(&self, batch: &mut Batch<'_>) {
+        // The lines borrow the raw texts while the steps write the documents.
+        let raws: Vec<String> = batch.docs().iter().map(|d| d.raw_text.clone()).collect();
+        let mut pages: Vec<Option<Page<'_>>> = (0..batch.len()).map(|_| None).collect();
+        batch.step(|i, doc| {
+            pages[i] = Some(self.read_page(doc, &raws[i])?);
+            Ok(())
+        });
+        batch.step(|i, doc| {
+            let page = pages[i].as_ref().expect("a page read in the step before");
+            if let Some((code, confidence)) = language::detect(&page.body) {
+                doc.document.language = Some(code.to_string());
+                doc.document.language_confidence = Some(confidence);
+            }
+            Ok(())
+        });
+        batch.step(|i, doc| {
+            self.finish(doc, pages[i].take().expect("a page read in the first step"));
+            Ok(())
+        });
+    }
+}
+
+/// A page's lines and what was decided about them, and its body.
+struct Page<'raw> {
+    lines: Vec<Line<'raw>>,
+    features: Vec<LineFeatures>,
+    verdicts: Vec<Verdict>,
+    body: String,
+}
+
+impl Normalize {
+    /// Splits the raw text into lines, removes the chrome and reads the
+    /// metadata off the page.
+    fn read_page<'raw>(&self, doc: &mut DocRows, raw: &'raw str) -> Result<Page<'raw>, StageError> {
+        let lines = split_lines(raw);
         let features: Vec<LineFeatures> = lines.iter().map(|l| LineFeatures::of(&l.text, None)).collect();
         let site = site_of(doc);
         let verdicts = classify(&features, |i| self.line_counts.get(line_key(&site, &lines[i].text)));
@@ -191,10 +232,14 @@ impl DocumentStage for Normalize {
         d.dateline = d.dateline.take().or(meta.dateline);
         let from_url = d.url.as_deref().and_then(|u| self.publishers.publisher_of_url(u));
         d.publisher = d.publisher.take().or(from_url).or(meta.publisher).or_else(|| self.default_publisher.clone());
-        if let Some((code, confidence)) = language::detect(&body) {
-            d.language = Some(code.to_string());
-            d.language_confidence = Some(confidence);
-        }
+        Ok(Page { lines, features, verdicts, body })
+    }
+
+    /// What needs the language: a day-first date in the page's head; then the
+    /// duplicate mark, the boilerplate rows and the sentences.
+    fn finish(&self, doc: &mut DocRows, page: Page<'_>) {
+        let Page { lines, features, verdicts, body } = page;
+        let d = &mut doc.document;
         // "12/05/2021" could be May or December; in Spanish and Portuguese pages
         // the day comes first.
         if d.published.is_none() && matches!(d.language.as_deref(), Some("es" | "pt")) {
@@ -208,7 +253,6 @@ impl DocumentStage for Normalize {
         doc.boilerplate = boilerplate_rows(&d.doc_id, &doc.raw_text, &lines, &verdicts);
         doc.sentences = split_sentences(&d.doc_id, &body);
         d.text = body;
-        Ok(())
     }
 }
 
@@ -275,7 +319,7 @@ impl LineCounts {
 
 #[cfg(test)]
 mod tests {
-    use crimefacts_model::Document;
+    use crimefacts_model::{Document, Failure, Progress};
 
     use super::*;
 
@@ -290,6 +334,41 @@ mod tests {
             text: raw.into(),
             ..Document::default()
         })
+    }
+
+    #[test]
+    fn documents_normalized_together_get_what_they_get_alone() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds");
+        let mut raws: Vec<String> =
+            std::fs::read_dir(seeds).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+        raws.sort();
+        // One with no text left fails alone; a Spanish one takes the day-first date.
+        raws.insert(2, "\u{200b} \n".to_string());
+        raws.push("12/05/2021\n\nLa policía incautó dos toneladas de cocaína en el puerto, dijo el fiscal.".into());
+        let docs: Vec<DocRows> =
+            raws.iter().enumerate().map(|(i, raw)| doc(&format!("d{i}"), &format!("s{i}.txt"), raw)).collect();
+        let mut mut_stage = stage();
+        corpus_pass(&mut mut_stage, &docs);
+        let stage = mut_stage;
+        let alone: Vec<_> = docs
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                stage.process(&mut d).map(|()| d)
+            })
+            .collect();
+        assert!(alone[2].is_err() && alone.iter().filter(|r| r.is_ok()).count() == docs.len() - 1);
+        assert_eq!(alone.last().unwrap().as_ref().unwrap().document.published.unwrap().to_string(), "2021-05-12");
+        let mut together = docs.clone();
+        let mut progress: Vec<Progress> = docs.iter().map(|_| Progress::default()).collect();
+        stage.process_batch(&mut Batch::new(&mut together, &mut progress, std::time::Duration::MAX));
+        for ((alone, together), progress) in alone.iter().zip(&together).zip(&progress) {
+            match (alone, &progress.failure) {
+                (Ok(alone), None) => assert_eq!(alone, together),
+                (Err(e), Some(Failure::Error(f))) => assert_eq!(e, f),
+                _ => panic!("{alone:?} alone, {:?} together", progress.failure),
+            }
+        }
     }
 
     #[test]
