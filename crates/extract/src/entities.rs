@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::TextView;
 use crate::countries::CountryGazetteer;
 use crate::gazetteer::{Entry, Gazetteer, Hit, same_name_without_accents, without_accents};
-use crate::persons::{FoundPerson, PersonFinder};
+use crate::persons::{Cue, FoundPerson, PersonFinder};
 use crate::scan::{capital_or_non_ascii, capitals_or_non_ascii_at};
 use crate::windows::{WordWindows, matches_in};
 
@@ -192,11 +192,21 @@ fn id_prefix(entity_type: &str) -> &'static str {
 pub(crate) enum Search {
     Countries,
     Gazetteer,
-    People,
+    People(Cue),
 }
 
 impl Search {
-    pub(crate) const ALL: [Search; 3] = [Search::Countries, Search::Gazetteer, Search::People];
+    /// In the order [`EntityFinder::find`] runs them.
+    pub(crate) const ALL: [Search; 2 + Cue::ALL.len()] = {
+        let mut all = [Search::Countries; 2 + Cue::ALL.len()];
+        all[1] = Search::Gazetteer;
+        let mut i = 0;
+        while i < Cue::ALL.len() {
+            all[2 + i] = Search::People(Cue::ALL[i]);
+            i += 1;
+        }
+        all
+    };
 }
 
 /// What the dictionary searches found in one document.
@@ -237,7 +247,7 @@ impl EntityFinder {
         match search {
             Search::Countries => found.countries = self.countries.candidates(text),
             Search::Gazetteer => found.hits = self.gazetteer.find(text),
-            Search::People => found.people = self.persons.find(text),
+            Search::People(cue) => self.persons.find_by(cue, text, &mut found.people),
         }
     }
 

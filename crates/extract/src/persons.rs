@@ -288,57 +288,100 @@ impl PersonFinder {
         crimefacts_model::with_lowercase(word, |lower| self.given.contains(lower))
     }
 
+    #[cfg(test)]
     pub fn find(&self, text: &str) -> Vec<FoundPerson> {
         let mut found = Vec::new();
-        // Full names written around a quoted nickname keep their whole span.
-        for c in captures_at_starts(&NICKNAMED_RE, text, nickname_starts(text)) {
-            let whole = c.get_match().expect("a match");
-            let group = |i| &text[c.get_group(i).expect("a group of every match").range()];
-            let name = format!("{} {}", group(1), group(4));
-            found.push(FoundPerson {
-                start: whole.start(),
-                end: whole.end(),
-                name,
-                method: "nickname",
-                confidence: 0.85,
-            });
+        for part in Cue::ALL {
+            self.find_by(part, text, &mut found);
         }
+        found
+    }
+
+    /// Appends the people one kind of cue finds in `text`. [`find`](Self::find)
+    /// is every cue in the order of [`Cue::ALL`]; a batch runs each cue over
+    /// all its documents in turn.
+    pub(crate) fn find_by(&self, cue: Cue, text: &str, found: &mut Vec<FoundPerson>) {
         let mut push = |start: usize, end: usize, method: &'static str, confidence: f64| {
             if let Some((s, e, name)) = trim_name(text, start, end) {
                 found.push(FoundPerson { start: s, end: e, name, method, confidence });
             }
         };
-        for c in TITLED.captures_iter(text) {
-            let m = c.get(1).expect("group");
-            push(m.start(), m.end(), "title", 0.85);
-        }
-        let speaker_before = captures_in(text, SPEAKER_BEFORE_WINDOWS.windows(text), &SPEAKER_BEFORE);
-        for c in SPEAKER_AFTER.captures_iter(text).chain(speaker_before) {
-            let m = c.get(1).expect("group");
-            push(m.start(), m.end(), "speech cue", 0.75);
-        }
-        // A name opens with an uppercase letter: only those are tried.
-        for name in matches_at_starts(&NAME_RE, text, uppercase_starts(text)) {
-            let first = text[name.clone()].split_whitespace().next().unwrap_or("");
-            if self.is_given(first) {
-                push(name.start, name.end, "given name", 0.8);
+        match cue {
+            // Full names written around a quoted nickname keep their whole span.
+            Cue::Nickname => {
+                for c in captures_at_starts(&NICKNAMED_RE, text, nickname_starts(text)) {
+                    let whole = c.get_match().expect("a match");
+                    let group = |i| &text[c.get_group(i).expect("a group of every match").range()];
+                    let name = format!("{} {}", group(1), group(4));
+                    found.push(FoundPerson {
+                        start: whole.start(),
+                        end: whole.end(),
+                        name,
+                        method: "nickname",
+                        confidence: 0.85,
+                    });
+                }
+            }
+            Cue::Title => {
+                for c in TITLED.captures_iter(text) {
+                    let m = c.get(1).expect("group");
+                    push(m.start(), m.end(), "title", 0.85);
+                }
+            }
+            Cue::Speech => {
+                let speaker_before = captures_in(text, SPEAKER_BEFORE_WINDOWS.windows(text), &SPEAKER_BEFORE);
+                for c in SPEAKER_AFTER.captures_iter(text).chain(speaker_before) {
+                    let m = c.get(1).expect("group");
+                    push(m.start(), m.end(), "speech cue", 0.75);
+                }
+            }
+            // A name opens with an uppercase letter: only those are tried.
+            Cue::GivenName => {
+                for name in matches_at_starts(&NAME_RE, text, uppercase_starts(text)) {
+                    let first = text[name.clone()].split_whitespace().next().unwrap_or("");
+                    if self.is_given(first) {
+                        push(name.start, name.end, "given name", 0.8);
+                    }
+                }
+            }
+            Cue::Alias => {
+                for c in ALIAS.captures_iter(text) {
+                    let m = c.get(0).expect("match");
+                    let Some(first_capital) = m.as_str().find(|ch: char| ch.is_uppercase()) else { continue };
+                    let nick =
+                        text[m.start() + first_capital..m.end()].trim_end_matches(|ch: char| !ch.is_alphanumeric());
+                    let start = m.start() + first_capital;
+                    found.push(FoundPerson {
+                        start,
+                        end: start + nick.len(),
+                        name: nick.to_string(),
+                        method: "nickname",
+                        confidence: 0.8,
+                    });
+                }
             }
         }
-        for c in ALIAS.captures_iter(text) {
-            let m = c.get(0).expect("match");
-            let Some(first_capital) = m.as_str().find(|ch: char| ch.is_uppercase()) else { continue };
-            let nick = text[m.start() + first_capital..m.end()].trim_end_matches(|ch: char| !ch.is_alphanumeric());
-            let start = m.start() + first_capital;
-            found.push(FoundPerson {
-                start,
-                end: start + nick.len(),
-                name: nick.to_string(),
-                method: "nickname",
-                confidence: 0.8,
-            });
-        }
-        found
     }
+}
+
+/// What tells the people finder that a name is a person's, each with its own
+/// patterns.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Cue {
+    /// First "Nick" Last.
+    Nickname,
+    /// "General Juan Pérez".
+    Title,
+    /// "said Juan Pérez", "Juan Pérez said".
+    Speech,
+    /// A capitalized run opening with a given name.
+    GivenName,
+    /// "alias El Gordo".
+    Alias,
+}
+
+impl Cue {
+    pub(crate) const ALL: [Cue; 5] = [Cue::Nickname, Cue::Title, Cue::Speech, Cue::GivenName, Cue::Alias];
 }
 
 static NAME_RE: LazyLock<meta::Regex> = LazyLock::new(|| meta::Regex::new(NAME).expect("static"));
