@@ -453,14 +453,33 @@ fn write_aggregates(
     };
     let partitions = tables.partitions()?;
     tracing::info!(partitions, indexed = tables.is_indexed(), "aggregating");
-    for aggregate in aggregates {
+    let compute_one = |aggregate: &Aggregate| {
         let name = aggregate.schema.name;
-        let mut frame = pool
-            .install(|| compute(&aggregate, &tables, partitions, &dir.join(format!(".{name}.parts.tmp"))))
-            .with_context(|| format!("cannot compute aggregate {name}"))?;
-        let written = write_frame(&Destination::single(dir, name), aggregate.schema, &mut frame, meta)?;
+        compute(aggregate, &tables, partitions, &dir.join(format!(".{name}.parts.tmp")))
+            .with_context(|| format!("cannot compute aggregate {name}"))
+    };
+    let mut write = |aggregate: &Aggregate, frame: anyhow::Result<DataFrame>| -> anyhow::Result<()> {
+        let name = aggregate.schema.name;
+        let written = write_frame(&Destination::single(dir, name), aggregate.schema, &mut frame?, meta)?;
         tracing::info!(table = name, rows = written, partitions, "aggregate written");
         rows.insert(name, written);
+        Ok(())
+    };
+    if partitions <= 1 {
+        // A corpus of one partition is small enough for its aggregates to be
+        // computed side by side, which keeps every worker busy: each is a few
+        // small scans that polars does not spread over threads (20 MB: 0.13 s
+        // at one thread and at two, one after the other).
+        let frames: Vec<_> = pool.install(|| aggregates.par_iter().map(compute_one).collect());
+        for (aggregate, frame) in aggregates.iter().zip(frames) {
+            write(aggregate, frame)?;
+        }
+    } else {
+        // One at a time, each written before the next: memory holds one
+        // aggregate's state.
+        for aggregate in &aggregates {
+            write(aggregate, pool.install(|| compute_one(aggregate)))?;
+        }
     }
     Ok(())
 }
