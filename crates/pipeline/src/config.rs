@@ -30,8 +30,9 @@ pub struct Limits {
     pub max_document_bytes: u64,
     /// Bytes one gzip file may decompress to.
     pub max_decompressed_bytes: u64,
-    /// Wall-clock budget of one document through every stage, checked after
-    /// each stage: a document over budget is rejected, its rows dropped.
+    /// Budget of one document's time in parsing and the stages (the steps
+    /// that ran on it), checked after each step: a document over budget is
+    /// rejected, its rows dropped.
     pub document_time_budget_ms: u64,
 }
 
