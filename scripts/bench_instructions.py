@@ -30,14 +30,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import ROOT, build_corpus  # noqa: E402
 
 # (label, depth, functions whose inclusive counts add up to the part). A
-# function is matched by its full name as callgrind_annotate prints it.
+# function is matched by its full name as callgrind_annotate prints it. Names
+# of older binaries stay listed, so that a baseline from before a rename is
+# still split (a binary runs only one of each pair).
 PARTS = [
     ("start-up of extract", 0, ["crimefacts_extract::Extract::new"]),
     ("corpus pass", 0, ["crimefacts_pipeline::runner::corpus_pass"]),
-    ("normalize", 0, ["<crimefacts_normalize::Normalize as crimefacts_model::stage::DocumentStage>::process"]),
-    ("extract", 0, ["<crimefacts_extract::Extract as crimefacts_model::stage::DocumentStage>::process"]),
-    ("entities", 1, ["crimefacts_extract::entities::EntityFinder::find"]),
-    ("people", 2, ["crimefacts_extract::persons::PersonFinder::find"]),
+    ("normalize", 0, [
+        "<crimefacts_normalize::Normalize as crimefacts_model::stage::DocumentStage>::process_batch",
+        "<crimefacts_normalize::Normalize as crimefacts_model::stage::DocumentStage>::process",
+    ]),
+    ("extract", 0, [
+        "<crimefacts_extract::Extract as crimefacts_model::stage::DocumentStage>::process_batch",
+        "<crimefacts_extract::Extract as crimefacts_model::stage::DocumentStage>::process",
+    ]),
+    ("entities", 1, [
+        "crimefacts_extract::entities::EntityFinder::search",
+        "crimefacts_extract::entities::EntityFinder::mentions",
+        "crimefacts_extract::entities::EntityFinder::find",
+    ]),
+    ("people", 2, ["crimefacts_extract::persons::PersonFinder::find_by", "crimefacts_extract::persons::PersonFinder::find"]),
     ("countries", 2, ["crimefacts_extract::countries::CountryGazetteer::candidates"]),
     ("gazetteer", 2, ["crimefacts_extract::gazetteer::Gazetteer::find"]),
     ("amounts", 1, ["crimefacts_extract::amounts::AmountFinder::find"]),
