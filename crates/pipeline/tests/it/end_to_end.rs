@@ -4,7 +4,9 @@
 use crimefacts_model::all_tables;
 use crimefacts_pipeline::sink::check_frame;
 
-use crate::support::{ints, read_table, run_into, seeds_dir, strings};
+use crimefacts_pipeline::{RunOptions, run};
+
+use crate::support::{default_config, ints, read_table, run_into, seeds_dir, strings};
 
 #[test]
 fn default_pipeline_writes_every_contract_table() {
@@ -92,6 +94,44 @@ fn two_runs_give_byte_identical_tables_whatever_the_thread_count() {
         let left = std::fs::read(a.path().join(&name)).unwrap();
         let right = std::fs::read(b.path().join(&name)).unwrap();
         assert!(left == right, "{name} differs between runs");
+    }
+}
+
+#[test]
+fn many_small_chunks_on_three_workers_land_in_input_order() {
+    // Batches of three documents go to the pool one document per chunk, so
+    // chunks finish out of order and the writer must put them back.
+    let input = tempfile::tempdir().unwrap();
+    let mut seeds: Vec<_> = std::fs::read_dir(seeds_dir()).unwrap().map(|e| e.unwrap().path()).collect();
+    seeds.sort();
+    for copy in 0..8 {
+        for seed in &seeds {
+            let text = std::fs::read_to_string(seed).unwrap();
+            let name = format!("{copy}_{}", seed.file_name().unwrap().to_str().unwrap());
+            std::fs::write(input.path().join(name), format!("Copy {copy}\n\n{text}")).unwrap();
+        }
+    }
+    std::fs::write(input.path().join("4_empty.txt"), " \n").unwrap();
+    let run_with = |threads: usize| {
+        let out = tempfile::tempdir().unwrap();
+        let mut config = default_config();
+        config.input = input.path().to_str().unwrap().to_string();
+        config.output = out.path().to_str().unwrap().to_string();
+        config.options.batch_size = 3;
+        let summary = run(&RunOptions { config, threads: Some(threads), progress: false, shard: None }).unwrap();
+        assert_eq!((summary.documents, summary.rejects()), (40, 1));
+        out
+    };
+    let (one, three) = (run_with(1), run_with(3));
+    let sources = strings(&read_table(three.path(), "documents"), "source");
+    let mut sorted = sources.clone();
+    sorted.sort();
+    assert_eq!(sources, sorted);
+    for table in all_tables() {
+        let name = format!("{}.parquet", table.name);
+        let left = std::fs::read(one.path().join(&name)).unwrap();
+        let right = std::fs::read(three.path().join(&name)).unwrap();
+        assert!(left == right, "{name} differs between one and three workers");
     }
 }
 
