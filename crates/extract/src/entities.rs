@@ -186,35 +186,40 @@ fn id_prefix(entity_type: &str) -> &'static str {
     }
 }
 
-/// The dictionary searches of [`EntityFinder`], each with its own large
-/// tables: a batch runs each over all its documents in turn.
+/// The searches of [`EntityFinder`] (dictionaries, cues, phrase patterns),
+/// each with its own large tables: a batch runs each over all its documents
+/// in turn.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Search {
     Countries,
     Gazetteer,
     People(Cue),
+    /// Acronym definitions, group, organization and media phrases.
+    Patterns,
 }
 
 impl Search {
     /// In the order [`EntityFinder::find`] runs them.
-    pub(crate) const ALL: [Search; 2 + Cue::ALL.len()] = {
-        let mut all = [Search::Countries; 2 + Cue::ALL.len()];
+    pub(crate) const ALL: [Search; 3 + Cue::ALL.len()] = {
+        let mut all = [Search::Countries; 3 + Cue::ALL.len()];
         all[1] = Search::Gazetteer;
         let mut i = 0;
         while i < Cue::ALL.len() {
             all[2 + i] = Search::People(Cue::ALL[i]);
             i += 1;
         }
+        all[2 + Cue::ALL.len()] = Search::Patterns;
         all
     };
 }
 
-/// What the dictionary searches found in one document.
+/// What the searches found in one document.
 #[derive(Default)]
 pub(crate) struct Found<'g> {
     countries: Vec<Candidate>,
     hits: Vec<Hit<'g>>,
     people: Vec<FoundPerson>,
+    patterns: Vec<Candidate>,
 }
 
 /// Finds every kind of entity in a document.
@@ -248,13 +253,14 @@ impl EntityFinder {
             Search::Countries => found.countries = self.countries.candidates(text),
             Search::Gazetteer => found.hits = self.gazetteer.find(text),
             Search::People(cue) => self.persons.find_by(cue, text, &mut found.people),
+            Search::Patterns => found.patterns = self.patterns(text),
         }
     }
 
     /// The mentions of a document, from what every [`Search`] found in it.
     pub(crate) fn mentions(&self, doc: &DocRows, view: &TextView<'_>, found: Found<'_>) -> Vec<Mention> {
         let text = view.text;
-        let Found { countries: mut candidates, hits, people } = found;
+        let Found { countries: mut candidates, hits, people, patterns } = found;
         let mut country_counts: FxHashMap<String, usize> = FxHashMap::default();
         for c in &candidates {
             *country_counts.entry(c.country.clone().unwrap_or_default()).or_default() += 1;
@@ -313,7 +319,7 @@ impl EntityFinder {
                 nests_countries: false,
             });
         }
-        candidates.extend(self.patterns(text, &doc_countries));
+        candidates.extend(patterns);
         candidates.extend(self.country_agencies(text, &candidates));
 
         let mut kept = resolve(candidates);
@@ -463,7 +469,7 @@ impl EntityFinder {
 
     /// Names the dictionary lacks: acronym definitions, group and organization
     /// phrases, newspapers after reporting cues.
-    fn patterns(&self, text: &str, doc_countries: &FxHashSet<String>) -> Vec<Candidate> {
+    fn patterns(&self, text: &str) -> Vec<Candidate> {
         let mut out = Vec::new();
         let mut add = |start: usize, end: usize, entity_type: &'static str, canonical: String, method: &'static str| {
             let id = format!("{}:{}", id_prefix(entity_type), slug(&canonical));
@@ -539,7 +545,6 @@ impl EntityFinder {
                 add(start, m.end(), "media", name, "media cue");
             }
         }
-        let _ = doc_countries;
         out
     }
 

@@ -80,10 +80,15 @@ impl DocumentStage for Extract {
     /// documents per batch than with one). A document's rows never depend on
     /// the other documents in its batch.
     fn process_batch(&self, batch: &mut Batch<'_>) {
+        // Offsets are kept in 32 bits, as `CharIndex` keeps them; the default
+        // document size limit is 1 MB, but the limit is the user's to raise.
         let fits = |doc: &DocRows| u32::try_from(doc.document.text.len()).is_ok();
-        batch.step(|_, doc| match fits(doc) {
-            true => Ok(()),
-            false => Err(StageError("the body is 4 GiB or more, beyond extraction's 32-bit offsets".into())),
+        batch.step(|_, doc| {
+            if fits(doc) {
+                Ok(())
+            } else {
+                Err(StageError("the body is 4 GiB or more, beyond extraction's 32-bit offsets".into()))
+            }
         });
         // The finders read a body through its view while the steps write the
         // document's rows: the views borrow copies of the bodies.
@@ -132,6 +137,7 @@ impl DocumentStage for Extract {
         batch.step(|_, doc| {
             doc.events = events::find_events(doc, &doc.mentions, &doc.amounts, &doc.dates);
             for event in &mut doc.events {
+                // Who reported it: the sentence's speaker, else the outlet it came through.
                 event.source = sentence_run(&doc.attributions, event.sentence, |a| a.sentence)
                     .first()
                     .and_then(|a| a.speaker.clone().or_else(|| a.via.clone()));
@@ -145,6 +151,10 @@ impl DocumentStage for Extract {
     }
 }
 
+/// The run of `rows` (in text order, so sorted by sentence) that belongs to
+/// `sentence`. Rules that look at one sentence's rows take this run instead of
+/// filtering every row of the document, which would be quadratic in long
+/// documents.
 pub(crate) fn sentence_run<T>(rows: &[T], sentence: i64, sentence_of: impl Fn(&T) -> i64) -> &[T] {
     let first = rows.partition_point(|r| sentence_of(r) < sentence);
     let len = rows[first..].partition_point(|r| sentence_of(r) == sentence);

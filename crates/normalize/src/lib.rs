@@ -347,9 +347,8 @@ mod tests {
         raws.push("12/05/2021\n\nLa policía incautó dos toneladas de cocaína en el puerto, dijo el fiscal.".into());
         let docs: Vec<DocRows> =
             raws.iter().enumerate().map(|(i, raw)| doc(&format!("d{i}"), &format!("s{i}.txt"), raw)).collect();
-        let mut mut_stage = stage();
-        corpus_pass(&mut mut_stage, &docs);
-        let stage = mut_stage;
+        let mut stage = stage();
+        corpus_pass(&mut stage, &docs);
         let alone: Vec<_> = docs
             .iter()
             .map(|d| {
