@@ -100,6 +100,49 @@ enum Outcome {
     Rejected(Reject),
 }
 
+/// What the main thread tells the writer thread.
+enum ToWriter {
+    /// The outcomes of chunk `n` (numbered from 0 in input order).
+    Chunk(usize, Vec<Outcome>),
+    /// Every chunk has been handed out: this many.
+    End(usize),
+}
+
+/// Puts chunks that finish in any order back in input order.
+#[derive(Default)]
+struct InOrder<T> {
+    /// Chunks finished ahead of an earlier one.
+    waiting: BTreeMap<usize, T>,
+    next: usize,
+    expected: Option<usize>,
+}
+
+impl<T> InOrder<T> {
+    /// Takes chunk `number`; gives back every chunk now next in order.
+    fn add(&mut self, number: usize, chunk: T) -> Vec<T> {
+        self.waiting.insert(number, chunk);
+        let mut ready = Vec::new();
+        while let Some(chunk) = self.waiting.remove(&self.next) {
+            ready.push(chunk);
+            self.next += 1;
+        }
+        ready
+    }
+
+    fn expect(&mut self, chunks: usize) {
+        self.expected = Some(chunks);
+    }
+
+    /// Whether every chunk handed out came back, and the end was announced.
+    fn check_complete(&self) -> anyhow::Result<()> {
+        match self.expected {
+            Some(expected) if expected == self.next && self.waiting.is_empty() => Ok(()),
+            Some(expected) => anyhow::bail!("only {} of {expected} chunks of documents came back", self.next),
+            None => anyhow::bail!("the run stopped before every document was handed out"),
+        }
+    }
+}
+
 /// What the writer thread counted.
 #[derive(Default)]
 struct Tally {
@@ -374,22 +417,26 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         for _ in 0..in_flight {
             tickets_back.send(()).expect("room for every ticket");
         }
-        let (processed, finished) = std::sync::mpsc::channel::<(usize, Vec<Outcome>)>();
+        let (processed, finished) = std::sync::mpsc::channel::<ToWriter>();
         let (read_ahead, read) = std::sync::mpsc::sync_channel(1);
         std::thread::scope(|scope| -> anyhow::Result<Tally> {
             let writer = scope.spawn(move || -> anyhow::Result<Tally> {
-                // Chunks finished ahead of an earlier one wait here.
-                let mut waiting = BTreeMap::new();
-                let mut next = 0;
-                for (number, outcomes) in finished {
-                    waiting.insert(number, outcomes);
-                    while let Some(outcomes) = waiting.remove(&next) {
-                        sink.write(outcomes)?;
-                        next += 1;
-                        // Fails only once every chunk has been handed out.
-                        let _ = tickets_back.send(());
+                let mut chunks = InOrder::default();
+                for message in finished {
+                    match message {
+                        ToWriter::Chunk(number, outcomes) => {
+                            for outcomes in chunks.add(number, outcomes) {
+                                sink.write(outcomes)?;
+                                // Fails only once every chunk has been handed out.
+                                let _ = tickets_back.send(());
+                            }
+                        }
+                        ToWriter::End(handed_out) => chunks.expect(handed_out),
                     }
                 }
+                // Without every chunk, the tables stay under their temporary
+                // names, as after a kill.
+                chunks.check_complete()?;
                 sink.finish()
             });
             scope.spawn(move || {
@@ -415,13 +462,17 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                         let (number, processed) = (handed_out, processed.clone());
                         handed_out += 1;
                         chunks.spawn(move |_| {
-                            let _ = processed.send((number, process_chunk(units, stages, clock, budget)));
+                            let outcomes = process_chunk(units, stages, clock, budget);
+                            let _ = processed.send(ToWriter::Chunk(number, outcomes));
                         });
                     }
                     summary.input_bytes += bytes;
                     progress.inc(bytes);
                 }
             });
+            // Not reached if the loop above panicked: the writer then ends
+            // without finishing the tables.
+            let _ = processed.send(ToWriter::End(handed_out));
             drop(processed);
             writer.join().map_err(|_| anyhow::anyhow!("the table writer panicked"))?
         })?
@@ -799,7 +850,7 @@ mod tests {
     use crimefacts_ingest::{InputFormat, RawUnit};
     use crimefacts_model::{DocRows, DocumentStage, Reject, StageError};
 
-    use super::{Outcome, PhaseClock, chunk_size, process_chunk};
+    use super::{InOrder, Outcome, PhaseClock, chunk_size, process_chunk};
 
     /// Appends its name to the text; fails on "error <name>" and panics on
     /// "panic <name>".
@@ -864,6 +915,25 @@ mod tests {
                 "s/error two by two: two says no",
             ]
         );
+    }
+
+    #[test]
+    fn chunks_come_back_in_order_and_a_missing_one_is_an_error() {
+        let mut chunks = InOrder::default();
+        assert_eq!(chunks.add(1, 'b'), Vec::<char>::new());
+        assert_eq!(chunks.add(2, 'c'), Vec::<char>::new());
+        assert_eq!(chunks.add(0, 'a'), ['a', 'b', 'c']);
+        assert_eq!(chunks.add(3, 'd'), ['d']);
+        assert!(chunks.check_complete().is_err(), "no end announced");
+        chunks.expect(4);
+        assert!(chunks.check_complete().is_ok());
+        chunks.expect(5);
+        assert!(chunks.check_complete().unwrap_err().to_string().contains("only 4 of 5"));
+
+        let mut gap = InOrder::default();
+        assert!(gap.add(1, 'b').is_empty());
+        gap.expect(2);
+        assert!(gap.check_complete().is_err(), "chunk 0 never came back");
     }
 
     #[test]
