@@ -22,7 +22,7 @@ pub use schema::{
     ENTITY_STATS, EVENTS, FLOWS, FLOWS_SUMMARY, GROUP_PRESENCE, MENTIONS, PER_DOCUMENT_TABLES, PRICE_LADDER, REJECTS,
     Row, RowVisitor, SEIZURE_TOTALS, SENTENCES, TableSchema, all_tables,
 };
-pub use stage::{Batch, CorpusSummary, DocumentStage, Failure, Progress, StageError, StageOptions, panic_message};
+pub use stage::{Batch, CorpusSummary, DocumentStage, Failure, Progress, StageError, StageOptions};
 
 /// Version of the data contract in `DESIGN.md`; written into every Parquet file.
 pub const CONTRACT_VERSION: &str = "1";

@@ -107,14 +107,6 @@ impl<'a> Batch<'a> {
         Self { docs, progress, budget }
     }
 
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
-    }
-
     /// The documents, to read before the steps (a step writes through
     /// [`step`](Self::step) only).
     pub fn docs(&self) -> &[DocRows] {
@@ -154,7 +146,7 @@ impl<'a> Batch<'a> {
 }
 
 /// The text a panic was raised with.
-pub fn panic_message(panic: &(dyn Any + Send)) -> String {
+fn panic_message(panic: &(dyn Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

@@ -174,7 +174,7 @@ impl DocumentStage for Normalize {
     fn process_batch(&self, batch: &mut Batch<'_>) {
         // The lines borrow the raw texts while the steps write the documents.
         let raws: Vec<String> = batch.docs().iter().map(|d| d.raw_text.clone()).collect();
-        let mut pages: Vec<Option<Page<'_>>> = (0..batch.len()).map(|_| None).collect();
+        let mut pages: Vec<Option<Page<'_>>> = raws.iter().map(|_| None).collect();
         batch.step(|i, doc| {
             pages[i] = Some(self.read_page(doc, &raws[i])?);
             Ok(())

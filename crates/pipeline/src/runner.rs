@@ -385,20 +385,13 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         let bytes = batch.iter().flatten().map(|u| u.bytes.len() as u64).sum();
         (!batch.is_empty()).then_some((batch, bytes))
     };
-    let process = |batch: Vec<Result<RawUnit, Reject>>| -> Vec<Outcome> {
-        let chunk = chunk_size(batch.len(), pool.current_num_threads());
-        pool.install(|| {
-            batch
-                .into_par_iter()
-                .chunks(chunk)
-                .flat_map_iter(|units| process_chunk(units, &stages, &clock, budget))
-                .collect()
-        })
-    };
+    let chunk = chunk_size(batch_size(config), pool.current_num_threads());
     let tally = if pool.current_num_threads() == 1 {
-        // One thread means one: batches are processed, then written.
+        // One thread means one: chunks are processed, then written.
         while let Some((batch, bytes)) = next_batch() {
-            sink.write(process(batch))?;
+            for units in chunks_of(batch, chunk) {
+                sink.write(pool.install(|| process_chunk(units, &stages, &clock, budget)))?;
+            }
             summary.input_bytes += bytes;
             progress.inc(bytes);
         }
@@ -411,7 +404,6 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         // reads the batch after the current one. A chunk takes a ticket before
         // it goes to the pool and the writer gives it back once the chunk is
         // written: memory holds a bounded number of chunks.
-        let chunk = chunk_size(batch_size(config), pool.current_num_threads());
         let in_flight = 3 * pool.current_num_threads();
         let (tickets_back, tickets) = std::sync::mpsc::sync_channel::<()>(in_flight);
         for _ in 0..in_flight {
@@ -451,9 +443,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             let mut handed_out = 0;
             pool.in_place_scope(|chunks| {
                 for (batch, bytes) in read {
-                    let mut units = batch.into_iter().peekable();
-                    while units.peek().is_some() {
-                        let units: Vec<_> = units.by_ref().take(chunk).collect();
+                    for units in chunks_of(batch, chunk) {
                         // No ticket comes back once the writer has failed; its
                         // error is the one to report.
                         if tickets.recv().is_err() {
@@ -755,6 +745,15 @@ fn chunk_size(batch: usize, threads: usize) -> usize {
     batch.div_ceil(threads * PER_WORKER).clamp(1, MOST)
 }
 
+/// `items` in runs of `size`, in order.
+fn chunks_of<T>(items: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
+    let mut items = items.into_iter().peekable();
+    std::iter::from_fn(move || {
+        items.peek()?;
+        Some(items.by_ref().take(size).collect())
+    })
+}
+
 /// Parses a chunk of units and takes the documents through every stage as
 /// one [`Batch`]. A stage error or panic, or a document past its time budget
 /// after a step, rejects that document (with the stage's name) instead of
@@ -766,7 +765,7 @@ fn process_chunk(
     budget: Duration,
 ) -> Vec<Outcome> {
     let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(units.len());
-    // Documents still going, with their slot in `outcomes` and where they came from.
+    // The parsed documents, with their slot in `outcomes` and where they came from.
     let mut docs = Vec::new();
     let mut origins = Vec::new();
     let mut progress = Vec::new();
@@ -795,36 +794,31 @@ fn process_chunk(
         let started = Instant::now();
         stage.process_batch(&mut Batch::new(&mut docs, &mut progress, budget));
         clock.add(clock.stage(index), started);
-        if progress.iter().all(|p| p.failure.is_none()) {
-            continue;
-        }
-        let mut kept = 0;
-        for i in 0..docs.len() {
-            let Some(failure) = progress[i].failure.take() else {
-                docs.swap(kept, i);
-                origins.swap(kept, i);
-                progress.swap(kept, i);
-                kept += 1;
+        // A document that failed stays in the chunk with its failure, which
+        // the later stages' steps skip; it is rejected by the stage it failed in.
+        for ((slot, source, line), progress) in origins.iter_mut().zip(&progress) {
+            let Some(failure) = &progress.failure else { continue };
+            if outcomes[*slot].is_some() {
                 continue;
-            };
+            }
             let reason = match failure {
                 Failure::Error(e) => e.to_string(),
                 Failure::Panic(message) => format!("internal error (please report it): {message}"),
                 Failure::OverBudget => format!(
                     "over the time budget: {:.1} s after this stage, limits.document_time_budget_ms is {} ms",
-                    progress[i].spent.as_secs_f64(),
+                    progress.spent.as_secs_f64(),
                     budget.as_millis()
                 ),
             };
-            let (slot, source, line) = std::mem::take(&mut origins[i]);
-            outcomes[slot] = Some(Outcome::Rejected(Reject { source, line, stage: stage.name().to_string(), reason }));
+            let source = std::mem::take(source);
+            outcomes[*slot] =
+                Some(Outcome::Rejected(Reject { source, line: *line, stage: stage.name().to_string(), reason }));
         }
-        docs.truncate(kept);
-        origins.truncate(kept);
-        progress.truncate(kept);
     }
-    for (doc, (slot, _, _)) in docs.into_iter().zip(origins) {
-        outcomes[slot] = Some(Outcome::Document(Box::new(doc)));
+    for ((doc, (slot, _, _)), progress) in docs.into_iter().zip(origins).zip(progress) {
+        if progress.failure.is_none() {
+            outcomes[slot] = Some(Outcome::Document(Box::new(doc)));
+        }
     }
     outcomes.into_iter().map(|o| o.expect("every unit has an outcome")).collect()
 }
@@ -850,7 +844,7 @@ mod tests {
     use crimefacts_ingest::{InputFormat, RawUnit};
     use crimefacts_model::{DocRows, DocumentStage, Reject, StageError};
 
-    use super::{InOrder, Outcome, PhaseClock, chunk_size, process_chunk};
+    use super::{InOrder, Outcome, PhaseClock, chunk_size, chunks_of, process_chunk};
 
     /// Appends its name to the text; fails on "error <name>" and panics on
     /// "panic <name>".
@@ -943,5 +937,8 @@ mod tests {
         assert_eq!(chunk_size(5, 2), 2);
         assert_eq!(chunk_size(1, 8), 1);
         assert_eq!(chunk_size(100_000, 1), 128);
+        let chunks: Vec<Vec<u8>> = chunks_of(vec![1, 2, 3, 4, 5], 2).collect();
+        assert_eq!(chunks, [vec![1, 2], vec![3, 4], vec![5]]);
+        assert_eq!(chunks_of(Vec::<u8>::new(), 2).count(), 0);
     }
 }
