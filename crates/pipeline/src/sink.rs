@@ -190,7 +190,7 @@ impl TableWriter {
         row.visit(&mut self.buffer);
         self.rows += 1;
         if self.buffer.len >= self.limits.row_group_rows || self.buffer.bytes >= ROW_GROUP_BYTES {
-            self.flush()?;
+            self.flush(More::Rows)?;
         }
         Ok(())
     }
@@ -200,11 +200,11 @@ impl TableWriter {
         self.rows
     }
 
-    fn flush(&mut self) -> anyhow::Result<()> {
+    fn flush(&mut self, next: More) -> anyhow::Result<()> {
         if self.buffer.len == 0 {
             return Ok(());
         }
-        let frame = self.buffer.take_frame()?;
+        let frame = self.buffer.take_frame(next)?;
         self.writer.write_batch(&frame).with_context(|| format!("cannot write a row group of {}", self.table.name))?;
         self.segment_row_groups += 1;
         if self.segment_row_groups == self.limits.segment_row_groups {
@@ -234,7 +234,7 @@ impl TableWriter {
 
     /// Writes the last row group and the footer, then renames the file into place.
     pub fn finish(mut self) -> anyhow::Result<usize> {
-        self.flush()?;
+        self.flush(More::None)?;
         let name = self.table.name;
         self.writer.finish().with_context(|| format!("cannot finish Parquet table {name}"))?;
         drop(self.writer);
@@ -318,15 +318,16 @@ enum Buffer {
 }
 
 impl Buffer {
-    fn empty(name: &str, column_type: ColumnType) -> Self {
+    /// An empty column with room for `rows` cells.
+    fn empty(name: &str, column_type: ColumnType, rows: usize) -> Self {
         let name: PlSmallStr = name.into();
         match column_type {
-            ColumnType::Utf8 => Buffer::Utf8(StringChunkedBuilder::new(name, 0)),
-            ColumnType::Int64 => Buffer::Int64(PrimitiveChunkedBuilder::new(name, 0)),
-            ColumnType::Float64 => Buffer::Float64(PrimitiveChunkedBuilder::new(name, 0)),
-            ColumnType::Boolean => Buffer::Boolean(BooleanChunkedBuilder::new(name, 0)),
-            ColumnType::Date32 => Buffer::Date32(PrimitiveChunkedBuilder::new(name, 0)),
-            ColumnType::ListUtf8 => Buffer::ListUtf8(ListStringChunkedBuilder::new(name, 0, 0)),
+            ColumnType::Utf8 => Buffer::Utf8(StringChunkedBuilder::new(name, rows)),
+            ColumnType::Int64 => Buffer::Int64(PrimitiveChunkedBuilder::new(name, rows)),
+            ColumnType::Float64 => Buffer::Float64(PrimitiveChunkedBuilder::new(name, rows)),
+            ColumnType::Boolean => Buffer::Boolean(BooleanChunkedBuilder::new(name, rows)),
+            ColumnType::Date32 => Buffer::Date32(PrimitiveChunkedBuilder::new(name, rows)),
+            ColumnType::ListUtf8 => Buffer::ListUtf8(ListStringChunkedBuilder::new(name, rows, rows)),
         }
     }
 
@@ -342,6 +343,13 @@ impl Buffer {
     }
 }
 
+/// Whether rows may follow a row group.
+#[derive(Clone, Copy)]
+enum More {
+    Rows,
+    None,
+}
+
 /// One growable column per contract column; a [`RowVisitor`] that appends cells.
 struct ColumnBuffers {
     table: &'static TableSchema,
@@ -354,11 +362,11 @@ struct ColumnBuffers {
 
 impl ColumnBuffers {
     fn new(table: &'static TableSchema) -> Self {
-        Self { table, columns: Self::empty_columns(table), cursor: 0, len: 0, bytes: 0 }
+        Self { table, columns: Self::empty_columns(table, 0), cursor: 0, len: 0, bytes: 0 }
     }
 
-    fn empty_columns(table: &TableSchema) -> Vec<Buffer> {
-        table.columns.iter().map(|c| Buffer::empty(c.name, c.column_type)).collect()
+    fn empty_columns(table: &TableSchema, rows: usize) -> Vec<Buffer> {
+        table.columns.iter().map(|c| Buffer::empty(c.name, c.column_type, rows)).collect()
     }
 
     fn next_row(&mut self) {
@@ -372,10 +380,17 @@ impl ColumnBuffers {
         slot
     }
 
-    fn take_frame(&mut self) -> anyhow::Result<DataFrame> {
+    fn take_frame(&mut self, next: More) -> anyhow::Result<DataFrame> {
         let height = std::mem::take(&mut self.len);
         self.bytes = 0;
-        let buffers = std::mem::replace(&mut self.columns, Self::empty_columns(self.table));
+        // The next row group starts with the room this one took: growing a
+        // column of string views by doubling copied it over and over (about
+        // 1% of a run, most of it the mentions').
+        let room = match next {
+            More::Rows => height,
+            More::None => 0,
+        };
+        let buffers = std::mem::replace(&mut self.columns, Self::empty_columns(self.table, room));
         let columns = buffers.into_iter().map(|b| b.finish().map(Column::from)).collect::<PolarsResult<Vec<_>>>()?;
         let frame = DataFrame::new(height, columns)?;
         check_frame(self.table, &frame)?;
