@@ -122,16 +122,44 @@ const OBJECT_TRIGGERS: &[&str] = &[
 /// Every trigger word with its type, `None` for the object triggers: one lookup
 /// per word of every sentence instead of a scan of both lists. A word in both
 /// lists keeps its trigger type, as the trigger list is read first.
-static TRIGGER_WORDS: LazyLock<FxHashMap<&'static str, Option<&'static str>>> = LazyLock::new(|| {
-    let mut words: FxHashMap<&'static str, Option<&'static str>> = FxHashMap::default();
-    for (word, kind) in TRIGGERS {
-        words.entry(word).or_insert(Some(kind));
+struct TriggerWords {
+    by_word: FxHashMap<&'static str, Option<&'static str>>,
+    /// Bit `n` (at most 31) of entry `b`: a trigger word opens with byte `b`
+    /// and is `n` bytes long. Most words of a sentence are ruled out by it
+    /// without hashing them.
+    shapes: [u32; 256],
+}
+
+impl TriggerWords {
+    fn new() -> Self {
+        let mut by_word: FxHashMap<&'static str, Option<&'static str>> = FxHashMap::default();
+        for (word, kind) in TRIGGERS {
+            by_word.entry(word).or_insert(Some(kind));
+        }
+        for word in OBJECT_TRIGGERS {
+            by_word.entry(word).or_insert(None);
+        }
+        let mut shapes = [0u32; 256];
+        for word in by_word.keys() {
+            shapes[usize::from(word.as_bytes()[0])] |= shape_bit(word);
+        }
+        Self { by_word, shapes }
     }
-    for word in OBJECT_TRIGGERS {
-        words.entry(word).or_insert(None);
+
+    fn get(&self, word: &str) -> Option<Option<&'static str>> {
+        let &first = word.as_bytes().first()?;
+        if self.shapes[usize::from(first)] & shape_bit(word) == 0 {
+            return None;
+        }
+        self.by_word.get(word).copied()
     }
-    words
-});
+}
+
+fn shape_bit(word: &str) -> u32 {
+    1 << word.len().min(31)
+}
+
+static TRIGGER_WORDS: LazyLock<TriggerWords> = LazyLock::new(TriggerWords::new);
 
 const LAB_WORDS: &[&str] = &[
     "laboratory",
@@ -236,7 +264,7 @@ pub(crate) fn find_events(
         let tokens = words(&lower);
         let mut types: Vec<&'static str> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
-            let Some(&trigger) = TRIGGER_WORDS.get(token) else { continue };
+            let Some(trigger) = TRIGGER_WORDS.get(token) else { continue };
             if let Some(kind) = trigger {
                 types.push(kind);
             } else {
@@ -357,17 +385,33 @@ mod tests {
         }
     }
 
+    /// The shape filter never hides a trigger word: the lookup answers as
+    /// the map does for every trigger word, its prefixes and drawn words.
+    #[test]
+    fn trigger_lookup_answers_as_the_map() {
+        let mut words: Vec<String> = TRIGGER_WORDS.by_word.keys().map(|w| w.to_string()).collect();
+        let prefixes: Vec<String> =
+            words.iter().flat_map(|w| w.char_indices().map(|(i, _)| w[..i].to_string())).collect();
+        words.extend(prefixes);
+        let pieces = ["seiz", "ed", "arrest", "s", "dismantl", "é", "ñ", "lab", "captur", "-", "x", "destruyó"];
+        words.extend(crimefacts_model::draw::Draw::new(0x5eed_0004).texts(&pieces, 20_000, 4));
+        for word in &words {
+            assert_eq!(TRIGGER_WORDS.get(word), TRIGGER_WORDS.by_word.get(word.as_str()).copied(), "{word:?}");
+        }
+        assert!(words.len() > 20_000);
+    }
+
     #[test]
     fn every_trigger_word_keeps_the_type_its_list_gives_first() {
         for word in OBJECT_TRIGGERS {
             let listed = TRIGGERS.iter().find(|(w, _)| w == word).map(|(_, kind)| *kind);
-            assert_eq!(TRIGGER_WORDS[word], listed, "{word}");
+            assert_eq!(TRIGGER_WORDS.by_word[word], listed, "{word}");
         }
         for (word, _) in TRIGGERS {
             let first = TRIGGERS.iter().find(|(w, _)| w == word).map(|(_, kind)| *kind);
-            assert_eq!(TRIGGER_WORDS[word], first, "{word}");
+            assert_eq!(TRIGGER_WORDS.by_word[word], first, "{word}");
         }
-        assert_eq!(TRIGGER_WORDS.len(), {
+        assert_eq!(TRIGGER_WORDS.by_word.len(), {
             let mut all: Vec<&str> = TRIGGERS.iter().map(|(w, _)| *w).chain(OBJECT_TRIGGERS.iter().copied()).collect();
             all.sort_unstable();
             all.dedup();
