@@ -105,6 +105,25 @@ pub struct FoundDate {
 /// day and month could be swapped ("03/04/2015") is read day-first only when
 /// `day_first` says so; with `None` it is left alone rather than guessed.
 pub fn find_date(text: &str, day_first: Option<bool>) -> Option<FoundDate> {
+    // Every pattern's year is four digits, which become a date only if they
+    // parse as an integer, as ASCII digits alone do: a text without four in
+    // a row holds no date, and most lines with a figure have none.
+    if !has_four_ascii_digits_in_a_row(text) {
+        return None;
+    }
+    read_date(text, day_first)
+}
+
+fn has_four_ascii_digits_in_a_row(text: &str) -> bool {
+    let mut run = 0;
+    text.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run == 4
+    })
+}
+
+/// [`find_date`] without its shortcut.
+fn read_date(text: &str, day_first: Option<bool>) -> Option<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
     let mut push = |y: &str, m: u32, d: &str, start: usize, end: usize| {
         if let (Ok(y), Ok(d)) = (y.parse(), d.parse())
@@ -155,6 +174,38 @@ mod tests {
 
     fn date(text: &str) -> Option<String> {
         find_date(text, None).map(|f| f.date.to_string())
+    }
+
+    /// The shortcut never hides a date: drawn texts of figures (ASCII and
+    /// other digits), months and separators read the same with and without it.
+    #[test]
+    fn texts_without_four_digits_in_a_row_hold_no_date() {
+        let pieces = [
+            "2015",
+            "201",
+            "5",
+            "15",
+            "3",
+            "٢٠١٥",
+            "-07-",
+            "/07/",
+            ".4.",
+            " ",
+            "July ",
+            "22 de agosto de ",
+            "12th ",
+            ", ",
+            "x",
+        ];
+        let mut dates = 0;
+        for text in crimefacts_model::draw::Draw::new(0x5eed_0006).texts(&pieces, 20_000, 10) {
+            for day_first in [None, Some(true), Some(false)] {
+                let read = read_date(&text, day_first);
+                assert_eq!(find_date(&text, day_first), read, "{text:?}");
+                dates += usize::from(read.is_some());
+            }
+        }
+        assert!(dates > 300, "the draw should hold dates ({dates})");
     }
 
     #[test]
