@@ -412,12 +412,9 @@ impl EntityFinder {
             to -= 1;
         }
         let after = &text[end..to];
-        let after_lower = after.trim_start().to_lowercase();
-        let wants_admin1 = ADMIN1_CUE.is_match(before)
-            || ["department", "province", "state"].iter().any(|kind| after_lower.starts_with(kind));
         let found = &text[start..end];
         let one_word = !found.contains(' ');
-        let best = entries
+        let places: Vec<(bool, &Entry)> = entries
             .iter()
             .filter(|e| e.entity_type == "location")
             .filter_map(|e| {
@@ -436,13 +433,28 @@ impl EntityFinder {
                 {
                     return None;
                 }
+                Some((in_doc, *e))
+            })
+            .collect();
+        // Whether the context asks for a first-level division is read only
+        // when there are places to choose between (a few regexes per name).
+        let wants_admin1 = places.len() > 1 && {
+            let after = after.trim_start();
+            ADMIN1_CUE.is_match(before)
+                || ["department", "province", "state"]
+                    .iter()
+                    .any(|kind| after.get(..kind.len()).is_some_and(|head| head.eq_ignore_ascii_case(kind)))
+        };
+        let best = places
+            .into_iter()
+            .map(|(in_doc, e)| {
                 let fit = if wants_admin1 == e.admin1 { 3.0 } else { 0.0 };
                 let score = f64::from(u8::from(in_doc)) * 10.0
                     + if e.region { 6.0 } else { 0.0 }
                     + fit
                     + if e.admin1 { 1.0 } else { 0.0 }
                     + (e.population as f64 + 1.0).log10() / 2.0;
-                Some((score, in_doc, *e))
+                (score, in_doc, e)
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
         let (_, in_doc, e) = best;
@@ -869,6 +881,23 @@ mod tests {
 
     fn id_of(found: &[(String, String, String)], text: &str) -> String {
         found.iter().find(|(t, _, _)| t == text).map(|f| f.2.clone()).unwrap_or_default()
+    }
+
+    /// A name that is a department and its capital is the department when
+    /// the context says so, before or after the name, and the city otherwise.
+    #[test]
+    fn a_department_cue_picks_the_department_over_its_capital() {
+        let department = "geonames:3919966";
+        let city = "geonames:3919968";
+        let cases = [
+            ("Police found a lab in the department of Cochabamba, Bolivia.", department),
+            ("Police found a lab in Cochabamba department, Bolivia.", department),
+            ("Police found a lab in the Cochabamba Department of Bolivia.", department),
+            ("Police found a lab in Cochabamba, Bolivia.", city),
+        ];
+        for (text, want) in cases {
+            assert_eq!(id_of(&mentions(text), "Cochabamba"), want, "{text}");
+        }
     }
 
     #[test]
