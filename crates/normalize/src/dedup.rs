@@ -134,6 +134,23 @@ impl EightByteHasher {
         }
     }
 
+    /// [`Self::write`] then [`Self::finish`] on bytes given at once, their
+    /// last few taken in one step instead of one by one.
+    pub fn hash(bytes: &[u8]) -> u64 {
+        let mut hasher = Self::new();
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            hasher.write_eight(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        let rest = chunks.remainder();
+        let mut eight = [0u8; 8];
+        eight[..rest.len()].copy_from_slice(rest);
+        hasher.pending = u64::from_le_bytes(eight);
+        hasher.pending_len = rest.len() as u32;
+        hasher.total += rest.len() as u64;
+        hasher.finish()
+    }
+
     /// Streams that differ only in trailing zero bytes differ in length.
     pub fn finish(&self) -> u64 {
         let mut last = Self { ..*self };
@@ -161,7 +178,7 @@ pub fn fingerprint(text: &str) -> Fingerprint {
 /// no word runs across a line break.
 pub fn fingerprint_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Fingerprint {
     let words = word_hashes(lines);
-    // One multiply per word, in order: equal for the same words only.
+    // One multiply per word, in word order.
     let exact = mix(words.iter().fold(0u64, |acc, &w| (acc ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)));
     // The word hashes are mixed already: one mix per shingle of five.
     let shingles: Vec<u64> =
@@ -178,13 +195,13 @@ pub fn fingerprint_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Finger
 /// one buffer kept across lines and split byte by byte.
 fn word_hashes<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<u64> {
     let mut hashes = Vec::new();
-    let mut lowered = String::new();
+    let mut ascii_lowered = String::new();
     for line in lines {
         if line.is_ascii() {
-            lowered.clear();
-            lowered.push_str(line);
-            lowered.make_ascii_lowercase();
-            let words = lowered.as_bytes().split(|b| !b.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
+            ascii_lowered.clear();
+            ascii_lowered.push_str(line);
+            ascii_lowered.make_ascii_lowercase();
+            let words = ascii_lowered.as_bytes().split(|b| !b.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
             hashes.extend(words.map(word_hash));
         } else {
             // The final-sigma rule reads the letters around it: the whole line is lowercased.
@@ -196,22 +213,10 @@ fn word_hashes<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<u64> {
     hashes
 }
 
-/// The hash of one word: [`EightByteHasher`]'s of its bytes, in one call. A
-/// byte-by-byte hash here was most of fingerprinting, which the corpus pass
-/// does for every page.
+/// The hash of one word. A byte-by-byte hash here was most of
+/// fingerprinting, which the corpus pass does for every page.
 fn word_hash(word: &[u8]) -> u64 {
-    let mut hasher = EightByteHasher::new();
-    let mut chunks = word.chunks_exact(8);
-    for chunk in &mut chunks {
-        hasher.step(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut eight = [0u8; 8];
-        eight[..rest.len()].copy_from_slice(rest);
-        hasher.step(u64::from_le_bytes(eight));
-    }
-    mix(hasher.state ^ (word.len() as u64).rotate_left(32))
+    EightByteHasher::hash(word)
 }
 
 /// The signature: for each permutation, the least permuted shingle hash.
