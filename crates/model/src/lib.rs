@@ -181,6 +181,38 @@ impl CharIndex {
     }
 }
 
+/// Code-point offsets of byte offsets asked for in order, as a sentence
+/// splitter asks for each sentence's ends: it counts the code points between
+/// one offset and the next, so it builds no table of four bytes per byte of
+/// text as [`CharIndex`] does. Asked out of order, it counts back.
+pub struct CharCounter<'a> {
+    bytes: &'a [u8],
+    byte: usize,
+    chars: i64,
+}
+
+impl<'a> CharCounter<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self { bytes: text.as_bytes(), byte: 0, chars: 0 }
+    }
+
+    /// Code-point offset of a byte offset that lies on a char boundary.
+    pub fn chars(&mut self, byte_offset: usize) -> i64 {
+        if byte_offset >= self.byte {
+            self.chars += code_point_starts(&self.bytes[self.byte..byte_offset]);
+        } else {
+            self.chars -= code_point_starts(&self.bytes[byte_offset..self.byte]);
+        }
+        self.byte = byte_offset;
+        self.chars
+    }
+}
+
+/// The bytes that start a code point (all but UTF-8's continuation bytes).
+fn code_point_starts(bytes: &[u8]) -> i64 {
+    bytes.iter().filter(|&&byte| (byte as i8) >= -0x40).count() as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +251,21 @@ mod tests {
         let pieces = ["Police", "SEIZED", " ", "Perú", "ÉL", "ñ", "’", "—", "Ж", "İ", "Σ", "ΟΔΟΣ", "ẞ", "😀", "x"];
         for text in draw::Draw::new(0x5eed_0005).texts(&pieces, 20_000, 16) {
             assert_eq!(lowercase(&text), text.to_lowercase(), "{text:?}");
+        }
+    }
+
+    /// Asked in order, out of order or twice, the counter answers as the table.
+    #[test]
+    fn a_char_counter_answers_as_a_char_index() {
+        for text in ["", "plain", "Perú — 1,5 t “x” 😀 end", "ñ"] {
+            let index = CharIndex::new(text);
+            let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+            let mut counter = CharCounter::new(text);
+            let mut order: Vec<usize> = starts.iter().copied().chain(starts.iter().rev().copied()).collect();
+            order.extend(starts.iter().step_by(3).copied());
+            for byte in order {
+                assert_eq!(counter.chars(byte), index.chars(byte), "{text:?} byte {byte}");
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 //! that can start a sentence, unless the period belongs to an abbreviation, an
 //! initial or a dotted acronym.
 
-use crimefacts_model::{CharIndex, Sentence};
+use crimefacts_model::{CharCounter, Sentence};
 
 /// Lowercase abbreviations (without their period) that do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -27,7 +27,7 @@ const OPENERS: &[char] = &['"', '\'', '“', '‘', '«', '(', '[', '¿', '¡', 
 
 /// Splits `body` (already normalized) into sentences with code-point offsets.
 pub fn split_sentences(doc_id: &str, body: &str) -> Vec<Sentence> {
-    let index = CharIndex::new(body);
+    let mut index = CharCounter::new(body);
     let mut sentences = Vec::new();
     let mut line_start = 0;
     for line in body.split('\n') {
