@@ -38,45 +38,14 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// FNV-1a over bytes: stable across machines and Rust versions.
+/// FNV-1a over bytes, mixed: stable across machines and Rust versions. Keys
+/// short strings (document ids); long or many texts take [`EightByteHasher`].
 pub fn stable_hash(bytes: &[u8]) -> u64 {
-    let mut hasher = StableHasher::new();
-    hasher.write(bytes);
-    hasher.finish()
-}
-
-/// [`stable_hash`] of bytes written in pieces, for keys that would otherwise
-/// be built as a string first.
-pub struct StableHasher(u64);
-
-impl Default for StableHasher {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl StableHasher {
-    pub fn new() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-
-    pub fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u8(b);
-        }
-    }
-
-    pub fn write_u8(&mut self, byte: u8) {
-        self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-
-    pub fn finish(&self) -> u64 {
-        mix(self.0)
-    }
+    mix(bytes.iter().fold(0xcbf2_9ce4_8422_2325, |state, &b| (state ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)))
 }
 
 /// A 64-bit hash of a byte stream fed in pieces, which takes eight bytes
-/// per step where [`StableHasher`] takes one: every line of every page is
+/// per step where FNV ([`stable_hash`]) takes one: every line of every page is
 /// keyed in the corpus pass, and a multiply per byte was most of it. The
 /// hash depends on the bytes only, not on how they were fed (a test feeds
 /// streams both ways), and on nothing of the machine.
@@ -119,7 +88,18 @@ impl EightByteHasher {
         for chunk in &mut chunks {
             self.write_eight(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
         }
-        chunks.remainder().iter().for_each(|&b| self.write_u8(b));
+        let rest = chunks.remainder();
+        if self.pending_len == 0 && !rest.is_empty() {
+            // The last few bytes at once (a word's, a short line's) rather
+            // than one by one: they become the pending bytes as they are.
+            let mut eight = [0u8; 8];
+            eight[..rest.len()].copy_from_slice(rest);
+            self.pending = u64::from_le_bytes(eight);
+            self.pending_len = rest.len() as u32;
+            self.total += rest.len() as u64;
+        } else {
+            rest.iter().for_each(|&b| self.write_u8(b));
+        }
     }
 
     /// Eight bytes, the first in the lowest byte of `eight`.
@@ -132,23 +112,6 @@ impl EightByteHasher {
             self.step(self.pending | (eight << shift));
             self.pending = eight >> (64 - shift);
         }
-    }
-
-    /// [`Self::write`] then [`Self::finish`] on bytes given at once, their
-    /// last few taken in one step instead of one by one.
-    pub fn hash(bytes: &[u8]) -> u64 {
-        let mut hasher = Self::new();
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            hasher.write_eight(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
-        }
-        let rest = chunks.remainder();
-        let mut eight = [0u8; 8];
-        eight[..rest.len()].copy_from_slice(rest);
-        hasher.pending = u64::from_le_bytes(eight);
-        hasher.pending_len = rest.len() as u32;
-        hasher.total += rest.len() as u64;
-        hasher.finish()
     }
 
     /// Streams that differ only in trailing zero bytes differ in length.
@@ -216,7 +179,9 @@ fn word_hashes<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<u64> {
 /// The hash of one word. A byte-by-byte hash here was most of
 /// fingerprinting, which the corpus pass does for every page.
 fn word_hash(word: &[u8]) -> u64 {
-    EightByteHasher::hash(word)
+    let mut hasher = EightByteHasher::new();
+    hasher.write(word);
+    hasher.finish()
 }
 
 /// The signature: for each permutation, the least permuted shingle hash.
@@ -505,12 +470,14 @@ mod tests {
         assert_eq!(hash(b"site\0share this article"), 14_284_884_485_950_995_596);
     }
 
+    /// A word's bytes given at once (its last few in one step) hash as
+    /// the same bytes fed one by one.
     #[test]
-    fn a_word_hash_is_the_eight_byte_hash_of_its_bytes() {
+    fn a_word_hash_is_the_hash_of_its_bytes_fed_one_by_one() {
         let long = "narcotraficantes".repeat(3);
         for word in ["", "a", "cocaine", "cocaines", "perú", "σοφος", long.as_str()] {
             let mut hasher = EightByteHasher::new();
-            hasher.write(word.as_bytes());
+            word.bytes().for_each(|b| hasher.write_u8(b));
             assert_eq!(word_hash(word.as_bytes()), hasher.finish(), "{word}");
         }
     }
