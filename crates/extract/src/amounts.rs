@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use crimefacts_model::{Amount, DocRows, Mention};
+use crimefacts_model::{Amount, CompactString, DocRows, Mention, format_compact, static_cell};
 use regex::Regex;
 use regex_automata::meta;
 use regex_automata::util::captures::Captures;
@@ -251,11 +251,11 @@ impl AmountFinder {
         let next_starts: Vec<usize> = kept.iter().skip(1).map(|f| f.start).chain(std::iter::once(text.len())).collect();
         // The rate and drug of the last price, carried to a following sentence
         // that continues it ("a kilo ... costs $1,500. In Europe it sells for $50,000").
-        let mut last_price: Option<(i64, String, Option<&str>)> = None;
+        let mut last_price: Option<(i64, &'static str, Option<&str>)> = None;
         // Sentence-wide answers are computed once per sentence, not once per
         // amount: a long sentence full of figures would make them quadratic.
         let mut price_cue_in: HashMap<i64, bool> = HashMap::new();
-        let mut rate_in: HashMap<i64, Option<String>> = HashMap::new();
+        let mut rate_in: HashMap<i64, Option<&'static str>> = HashMap::new();
         // Places and countries in text order: each sentence's are one run.
         let places: Vec<&Mention> =
             doc.mentions.iter().filter(|m| matches!(m.entity_type.as_str(), "location" | "country")).collect();
@@ -273,10 +273,7 @@ impl AmountFinder {
                 };
                 let mut per = if f.kind == "money" {
                     self.rate_after(text, f.end, s_end).or_else(|| {
-                        rate_in
-                            .entry(sentence_index)
-                            .or_insert_with(|| self.rate_in_sentence(&text[s_start..s_end]))
-                            .clone()
+                        *rate_in.entry(sentence_index).or_insert_with(|| self.rate_in_sentence(&text[s_start..s_end]))
                     })
                 } else {
                     None
@@ -290,56 +287,56 @@ impl AmountFinder {
                                 .or_insert_with(|| has_price_cue(&text[s_start..s_end]))
                     });
                     if let Some((_, rate, last_drug)) = continues_last {
-                        per = per.or_else(|| Some(rate.clone()));
+                        per = per.or(Some(*rate));
                         // The same kilo further down the route may have changed
                         // form ("converted into powder"): keep only the family.
-                        if drug.is_none() && per.as_deref() == Some(rate) {
+                        if drug.is_none() && per == Some(*rate) {
                             drug = last_drug.map(drug_family);
                         }
                     }
                     if let Some(p) = &per {
-                        last_price = Some((sentence_index, p.clone(), drug));
+                        last_price = Some((sentence_index, p, drug));
                         let clause = previous_end.max(s_start)..next_start.min(s_end);
                         place = price_place(&places, view, sentence_index, f.end, clause.end);
                         level = price_level(text, clause, f.start, f.end);
                     }
                 }
                 Amount {
-                    amount_id: format!("{}:a{n}", doc.document.doc_id),
+                    amount_id: format_compact!("{}:a{n}", doc.document.doc_id),
                     doc_id: doc.document.doc_id.clone(),
                     sentence: sentence_index,
                     start: char_start,
                     end: view.chars(f.end),
-                    text: text[f.start..f.end].to_string(),
-                    kind: f.kind.into(),
+                    text: CompactString::new(&text[f.start..f.end]),
+                    kind: static_cell(f.kind),
                     value: f.value,
                     value_max: f.value_max,
-                    unit: f.unit.into(),
+                    unit: static_cell(f.unit),
                     value_norm: f.value_norm,
-                    unit_norm: f.unit_norm.into(),
-                    per,
-                    qualifier: qualifier(&text[s_start.min(f.start)..f.start]).into(),
-                    drug: drug.map(str::to_string),
-                    object: f.object.map(str::to_string),
+                    unit_norm: static_cell(f.unit_norm),
+                    per: per.map(static_cell),
+                    qualifier: static_cell(qualifier(&text[s_start.min(f.start)..f.start])),
+                    drug: drug.map(CompactString::new),
+                    object: f.object.map(static_cell),
                     place,
-                    level: level.map(str::to_string),
+                    level: level.map(CompactString::new),
                 }
             })
             .collect()
     }
 
     /// The rate written right after a price ("$1,500 per kilo").
-    fn rate_after(&self, text: &str, end: usize, s_end: usize) -> Option<String> {
+    fn rate_after(&self, text: &str, end: usize, s_end: usize) -> Option<&'static str> {
         let c = self.per_after.captures(&text[end..s_end.max(end)])?;
         let written = c["per"].to_lowercase();
-        PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1.to_string())
+        PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1)
     }
 
     /// The rate a sentence names anywhere ("a kilo costs ... $1,500").
-    fn rate_in_sentence(&self, sentence: &str) -> Option<String> {
+    fn rate_in_sentence(&self, sentence: &str) -> Option<&'static str> {
         let c = self.unit_in_sentence.captures(sentence)?;
         let written = c["per"].to_lowercase();
-        PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1.to_string())
+        PER_UNITS.iter().find(|p| p.0 == written).map(|p| p.1)
     }
 }
 
@@ -424,7 +421,7 @@ fn price_place(
     sentence: i64,
     amount_end: usize,
     clause_end: usize,
-) -> Option<String> {
+) -> Option<CompactString> {
     let (amount_end, clause_end) = (view.chars(amount_end), view.chars(clause_end));
     let places = sentence_run(places, sentence, |m| m.sentence);
     let split = places.partition_point(|m| m.start < amount_end);
@@ -751,7 +748,11 @@ mod tests {
     fn each_price_takes_the_level_word_of_its_own_clause() {
         let levels = |sentence: &str| -> Vec<Option<String>> {
             let doc = crate::testing::extracted(&[sentence]);
-            doc.amounts.iter().filter(|a| a.kind == "money").map(|a| a.level.clone()).collect()
+            doc.amounts
+                .iter()
+                .filter(|a| a.kind == "money")
+                .map(|a| a.level.as_ref().map(ToString::to_string))
+                .collect()
         };
         let (wholesale, retail) = (Some("wholesale".to_string()), Some("retail".to_string()));
         assert_eq!(

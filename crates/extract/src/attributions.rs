@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use crimefacts_model::{Attribution, DocRows, Mention};
+use crimefacts_model::{Attribution, CompactString, DocRows, Mention};
 use regex::Regex;
 
 use crate::{TextView, sentence_run};
@@ -33,8 +33,8 @@ pub(crate) fn find_attributions(doc: &DocRows, view: &TextView<'_>, mentions: &[
     let mut rows = Vec::new();
     for sentence in &doc.sentences {
         let (s_start, s_end) = (view.byte(sentence.start), view.byte(sentence.end));
-        let mut speaker: Option<(&str, String)> = None;
-        let mut via: Option<(&str, String)> = None;
+        let mut speaker: Option<(&CompactString, String)> = None;
+        let mut via: Option<(&CompactString, String)> = None;
         for m in sentence_run(mentions, sentence.sentence, |m| m.sentence)
             .iter()
             .filter(|m| !matches!(m.entity_type.as_str(), "location" | "country"))
@@ -51,7 +51,7 @@ pub(crate) fn find_attributions(doc: &DocRows, view: &TextView<'_>, mentions: &[
             let Some(cue) = cue else { continue };
             let slot = if m.entity_type == "media" { &mut via } else { &mut speaker };
             if slot.is_none() {
-                *slot = Some((m.entity_id.as_str(), cue));
+                *slot = Some((&m.entity_id, cue));
             }
         }
         let cue = speaker.as_ref().or(via.as_ref()).map(|(_, c)| c.clone());
@@ -59,9 +59,9 @@ pub(crate) fn find_attributions(doc: &DocRows, view: &TextView<'_>, mentions: &[
             rows.push(Attribution {
                 doc_id: doc.document.doc_id.clone(),
                 sentence: sentence.sentence,
-                speaker: speaker.map(|(id, _)| id.to_string()),
-                via: via.map(|(id, _)| id.to_string()),
-                cue,
+                speaker: speaker.map(|(id, _)| id.clone()),
+                via: via.map(|(id, _)| id.clone()),
+                cue: cue.into(),
             });
         }
     }
@@ -78,7 +78,11 @@ pub(crate) fn warm_up() {
 #[cfg(test)]
 mod tests {
     fn attributions(sentences: &[&str]) -> Vec<(Option<String>, Option<String>, String)> {
-        crate::testing::extracted(sentences).attributions.into_iter().map(|a| (a.speaker, a.via, a.cue)).collect()
+        crate::testing::extracted(sentences)
+            .attributions
+            .into_iter()
+            .map(|a| (a.speaker.map(Into::into), a.via.map(Into::into), a.cue.into()))
+            .collect()
     }
 
     /// The cue after a mention, written without `\b`, finds the verb its `\b`

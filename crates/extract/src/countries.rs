@@ -1,7 +1,7 @@
 //! Country mentions from `data/countries.tsv` (see `data/README.md`).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
-use crimefacts_model::StageError;
+use crimefacts_model::{CompactString, StageError, format_compact};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::entities::Candidate;
@@ -50,8 +50,8 @@ const NOT_A_COUNTRY: &[&str] = &[
 
 #[derive(Clone, Debug)]
 struct Surface {
-    iso2: String,
-    canonical: String,
+    iso2: CompactString,
+    canonical: CompactString,
     kind: SurfaceKind,
     case_sensitive: bool,
     ambiguous: bool,
@@ -94,8 +94,8 @@ impl CountryGazetteer {
                 _ => SurfaceKind::Name,
             };
             let surface = Surface {
-                iso2: iso2.to_string(),
-                canonical: canonical.to_string(),
+                iso2: iso2.into(),
+                canonical: canonical.into(),
                 kind,
                 case_sensitive: flags.split(',').any(|f| f == "cs"),
                 ambiguous: flags.split(',').any(|f| f == "amb"),
@@ -110,8 +110,8 @@ impl CountryGazetteer {
             by_text.insert(
                 blocker.to_string(),
                 vec![Surface {
-                    iso2: String::new(),
-                    canonical: String::new(),
+                    iso2: CompactString::default(),
+                    canonical: CompactString::default(),
                     kind: SurfaceKind::Blocker,
                     case_sensitive: false,
                     ambiguous: false,
@@ -198,12 +198,12 @@ impl CountryGazetteer {
                 (false, SurfaceKind::Name) => 0.95,
                 (false, _) => 0.9,
             };
-            let point = self.points.get(&chosen.iso2);
+            let point = self.points.get(chosen.iso2.as_str());
             mentions.push(Candidate {
                 start,
                 end,
                 entity_type: "country",
-                entity_id: format!("iso:{}", chosen.iso2),
+                entity_id: format_compact!("iso:{}", chosen.iso2),
                 canonical: chosen.canonical.clone(),
                 country: Some(chosen.iso2.clone()),
                 lat: point.map(|p| p.0),
@@ -238,7 +238,7 @@ mod tests {
 
     fn countries(text: &str) -> Vec<(String, String)> {
         let gazetteer = CountryGazetteer::load().unwrap();
-        gazetteer.candidates(text).into_iter().map(|m| (text[m.start..m.end].to_string(), m.entity_id)).collect()
+        gazetteer.candidates(text).into_iter().map(|m| (text[m.start..m.end].to_string(), m.entity_id.into())).collect()
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {

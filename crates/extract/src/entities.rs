@@ -6,7 +6,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use crimefacts_model::{DocRows, Mention};
+use crimefacts_model::{CompactString, DocRows, Mention, format_compact, static_cell};
 use regex::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -23,9 +23,9 @@ pub(crate) struct Candidate {
     pub start: usize,
     pub end: usize,
     pub entity_type: &'static str,
-    pub entity_id: String,
-    pub canonical: String,
-    pub country: Option<String>,
+    pub entity_id: CompactString,
+    pub canonical: CompactString,
+    pub country: Option<CompactString>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub method: &'static str,
@@ -256,11 +256,11 @@ impl EntityFinder {
     pub(crate) fn mentions(&self, doc: &DocRows, view: &TextView<'_>, found: Found<'_>) -> Vec<Mention> {
         let text = view.text;
         let Found { countries: mut candidates, hits, people } = found;
-        let mut country_counts: FxHashMap<String, usize> = FxHashMap::default();
+        let mut country_counts: FxHashMap<CompactString, usize> = FxHashMap::default();
         for c in &candidates {
             *country_counts.entry(c.country.clone().unwrap_or_default()).or_default() += 1;
         }
-        let doc_countries: FxHashSet<String> = country_counts.keys().cloned().collect();
+        let doc_countries: FxHashSet<CompactString> = country_counts.keys().cloned().collect();
 
         // Organizations named unambiguously somewhere make their ambiguous
         // aliases ("La Prensa", "PCC") count elsewhere in the document.
@@ -302,8 +302,8 @@ impl EntityFinder {
                 start: person.start,
                 end: person.end,
                 entity_type: "person",
-                entity_id: format!("person:{}", slug(&person.name)),
-                canonical: person.name,
+                entity_id: format_compact!("person:{}", slug(&person.name)),
+                canonical: person.name.into(),
                 country: None,
                 lat: None,
                 lon: None,
@@ -328,19 +328,19 @@ impl EntityFinder {
             .map(|c| {
                 let start = view.chars(c.start);
                 Mention {
-                    doc_id: doc.document.doc_id.clone(),
+                    doc_id: CompactString::new(&doc.document.doc_id),
                     sentence: doc.sentence_at(start),
                     start,
                     end: view.chars(c.end),
-                    text: text[c.start..c.end].to_string(),
-                    entity_type: c.entity_type.to_string(),
+                    text: CompactString::new(&text[c.start..c.end]),
+                    entity_type: static_cell(c.entity_type),
                     canonical_name: c.canonical,
                     country: c.country,
                     latitude: c.lat,
                     longitude: c.lon,
-                    method: c.method.to_string(),
+                    method: static_cell(c.method),
                     confidence: c.confidence,
-                    admin1: self.gazetteer.admin1_of(&c.entity_id).map(str::to_string),
+                    admin1: self.gazetteer.admin1_of(&c.entity_id).map(CompactString::new),
                     entity_id: c.entity_id,
                 }
             })
@@ -352,7 +352,7 @@ impl EntityFinder {
         start: usize,
         end: usize,
         entries: &[&Entry],
-        country_counts: &FxHashMap<String, usize>,
+        country_counts: &FxHashMap<CompactString, usize>,
         certain_ids: &FxHashSet<&str>,
     ) -> Option<Candidate> {
         let orgs: Vec<&&Entry> = entries.iter().filter(|e| e.entity_type != "location").collect();
@@ -379,9 +379,9 @@ impl EntityFinder {
             start,
             end,
             entity_type: chosen.entity_type,
-            entity_id: chosen.id.to_string(),
-            canonical: chosen.canonical.to_string(),
-            country: chosen.country.map(str::to_string),
+            entity_id: static_cell(chosen.id),
+            canonical: static_cell(chosen.canonical),
+            country: chosen.country.map(static_cell),
             lat: None,
             lon: None,
             method: "gazetteer",
@@ -400,7 +400,7 @@ impl EntityFinder {
         start: usize,
         end: usize,
         entries: &[&Entry],
-        doc_countries: &FxHashSet<String>,
+        doc_countries: &FxHashSet<CompactString>,
     ) -> Option<Candidate> {
         let mut from = start.saturating_sub(40);
         while !text.is_char_boundary(from) {
@@ -462,9 +462,9 @@ impl EntityFinder {
             start,
             end,
             entity_type: "location",
-            entity_id: e.id.to_string(),
-            canonical: e.canonical.to_string(),
-            country: e.country.map(str::to_string),
+            entity_id: static_cell(e.id),
+            canonical: static_cell(e.canonical),
+            country: e.country.map(static_cell),
             lat: e.lat,
             lon: e.lon,
             method: "gazetteer",
@@ -479,13 +479,13 @@ impl EntityFinder {
     fn patterns(&self, text: &str) -> Vec<Candidate> {
         let mut out = Vec::new();
         let mut add = |start: usize, end: usize, entity_type: &'static str, canonical: String, method: &'static str| {
-            let id = format!("{}:{}", id_prefix(entity_type), slug(&canonical));
+            let id = format_compact!("{}:{}", id_prefix(entity_type), slug(&canonical));
             out.push(Candidate {
                 start,
                 end,
                 entity_type,
                 entity_id: id,
-                canonical,
+                canonical: canonical.into(),
                 country: None,
                 lat: None,
                 lon: None,
@@ -604,8 +604,8 @@ impl EntityFinder {
                 start: c.start,
                 end,
                 entity_type: "agency",
-                entity_id: format!("agency:{}-{}", slug(kind), iso.to_lowercase()),
-                canonical: format!("{} {}", c.canonical, kind),
+                entity_id: format_compact!("agency:{}-{}", slug(kind), iso.to_lowercase()),
+                canonical: format_compact!("{} {}", c.canonical, kind),
                 country: c.country.clone(),
                 lat: None,
                 lon: None,
@@ -771,7 +771,7 @@ fn adopt_appositive_names(text: &str, kept: &mut [Candidate]) {
 /// that open an alias are tried, and only whole words kept.
 fn whole_word_occurrences<'c>(
     text: &str,
-    aliases: &'c FxHashMap<String, Candidate>,
+    aliases: &'c FxHashMap<CompactString, Candidate>,
 ) -> Vec<(usize, usize, &'c Candidate)> {
     let mut by_first_byte: FxHashMap<u8, Vec<(&str, &Candidate)>> = FxHashMap::default();
     for (alias, owner) in aliases {
@@ -809,16 +809,16 @@ fn whole_word_occurrences<'c>(
 /// Later bare surnames ("Cáceres") and acronyms name the entity whose full
 /// form the document gives, wherever they appear (even before the definition).
 fn link_aliases(text: &str, kept: &mut Vec<Candidate>) {
-    let mut aliases: FxHashMap<String, Candidate> = FxHashMap::default();
+    let mut aliases: FxHashMap<CompactString, Candidate> = FxHashMap::default();
     for c in kept.iter() {
         match c.entity_type {
             "person" => {
                 let words: Vec<&str> = c.canonical.split_whitespace().collect();
                 if words.len() >= 2 {
                     let last = words[words.len() - 1];
-                    aliases.entry(last.to_string()).or_insert_with(|| c.clone());
+                    aliases.entry(CompactString::new(last)).or_insert_with(|| c.clone());
                     if words.len() >= 3 {
-                        aliases.entry(words[words.len() - 2].to_string()).or_insert_with(|| c.clone());
+                        aliases.entry(CompactString::new(words[words.len() - 2])).or_insert_with(|| c.clone());
                     }
                 }
             }
@@ -872,7 +872,11 @@ mod tests {
             document: Document { doc_id: "d".into(), text: text.into(), ..Document::default() },
             ..DocRows::default()
         };
-        finder().find(&doc, &TextView::new(text)).into_iter().map(|m| (m.text, m.entity_type, m.entity_id)).collect()
+        finder()
+            .find(&doc, &TextView::new(text))
+            .into_iter()
+            .map(|m| (m.text.into(), m.entity_type.into(), m.entity_id.into()))
+            .collect()
     }
 
     fn has(found: &[(String, String, String)], text: &str, entity_type: &str) -> bool {
@@ -969,8 +973,8 @@ mod tests {
             start: 0,
             end: 0,
             entity_type: "person",
-            entity_id: format!("person:{name}"),
-            canonical: name.to_string(),
+            entity_id: format_compact!("person:{name}"),
+            canonical: name.into(),
             country: None,
             lat: None,
             lon: None,
@@ -979,8 +983,8 @@ mod tests {
             priority: 4,
             nests_countries: false,
         };
-        let aliases: FxHashMap<String, Candidate> =
-            ["Luna", "García-Luna", "Ávila", "DEA"].iter().map(|a| (a.to_string(), owner(a))).collect();
+        let aliases: FxHashMap<CompactString, Candidate> =
+            ["Luna", "García-Luna", "Ávila", "DEA"].iter().map(|a| (CompactString::new(a), owner(a))).collect();
         let text = "García-Luna met Luna's aide; Lunares, xLuna, éLuna and ÁvilaX are none. Ávila, (DEA) DEAs.";
         let mut found: Vec<(&str, &str)> = whole_word_occurrences(text, &aliases)
             .into_iter()
@@ -1003,8 +1007,8 @@ mod tests {
             start: 0,
             end: 0,
             entity_type: "organization",
-            entity_id: name.to_string(),
-            canonical: name.to_string(),
+            entity_id: name.into(),
+            canonical: name.into(),
             country: None,
             lat: None,
             lon: None,
@@ -1021,7 +1025,8 @@ mod tests {
             if round % 3 == 0 {
                 names.push("ab");
             }
-            let aliases: FxHashMap<String, Candidate> = names.iter().map(|a| (a.to_string(), owner(a))).collect();
+            let aliases: FxHashMap<CompactString, Candidate> =
+                names.iter().map(|a| (CompactString::new(a), owner(a))).collect();
             let mut found: Vec<(usize, &str)> = whole_word_occurrences(&text, &aliases)
                 .into_iter()
                 .map(|(start, _, owner)| (start, owner.canonical.as_str()))

@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use crimefacts_model::{Amount, DateMention, DocRows, Event, Mention};
+use crimefacts_model::{Amount, CompactString, DateMention, DocRows, Event, Mention, format_compact, static_cell};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::sentence_run;
@@ -303,22 +303,22 @@ pub(crate) fn find_events(
             if !seen.insert(kind) {
                 continue;
             }
-            let ids = |types: &[&str]| -> Vec<String> {
+            let ids = |types: &[&str]| -> Vec<CompactString> {
                 let mut seen = FxHashSet::default();
                 sentence_run(mentions, sentence.sentence, |m| m.sentence)
                     .iter()
                     .filter(|m| types.contains(&m.entity_type.as_str()))
-                    .filter(|m| seen.insert(m.entity_id.clone()))
+                    .filter(|m| seen.insert(&m.entity_id))
                     .map(|m| m.entity_id.clone())
                     .collect()
             };
             let period = date.is_some_and(|d| d.grain == "period" || d.grain == "year");
             events.push(Event {
-                event_id: format!("{}:e{}", doc.document.doc_id, events.len()),
+                event_id: format_compact!("{}:e{}", doc.document.doc_id, events.len()),
                 doc_id: doc.document.doc_id.clone(),
                 sentence: sentence.sentence,
-                event_type: kind.to_string(),
-                scope: if period { "period_total" } else { "incident" }.to_string(),
+                event_type: static_cell(kind),
+                scope: static_cell(if period { "period_total" } else { "incident" }),
                 date_start: date.and_then(|d| d.date_start),
                 date_end: date.and_then(|d| d.date_end),
                 actors: ids(&["agency", "criminal_group", "person", "organization"]),
@@ -357,7 +357,7 @@ mod tests {
                 sentence: i as i64,
                 start: 0,
                 end: 0,
-                text: s.to_string(),
+                text: CompactString::new(s),
             });
         }
         doc
@@ -369,7 +369,7 @@ mod tests {
             sentence,
             start: 0,
             end: 0,
-            text: String::new(),
+            text: Default::default(),
             date_start: NaiveDate::parse_from_str(start, "%Y-%m-%d").ok(),
             date_end: NaiveDate::parse_from_str(end, "%Y-%m-%d").ok(),
             grain: grain.into(),

@@ -8,7 +8,7 @@
 use std::cell::OnceCell;
 use std::sync::LazyLock;
 
-use crimefacts_model::{Amount, DocRows, Flow, Mention};
+use crimefacts_model::{Amount, CompactString, DocRows, Flow, Mention, static_cell};
 use regex::Regex;
 use rustc_hash::FxHashSet;
 
@@ -191,7 +191,7 @@ fn near_start(after: &str) -> &str {
 pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention], amounts: &[Amount]) -> Vec<Flow> {
     let text = view.text;
     let mut flows: Vec<Flow> = Vec::new();
-    let mut previous_place: Option<String> = None;
+    let mut previous_place: Option<CompactString> = None;
     // Mentions and amounts come in text order, so each sentence's are one run:
     // walking both lists once keeps long documents linear.
     let all_places: Vec<&Mention> =
@@ -239,7 +239,7 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
                 }
             }
         }
-        let mut origin_ids: Vec<String> = origins.iter().map(|m| m.entity_id.clone()).collect();
+        let mut origin_ids: Vec<CompactString> = origins.iter().map(|m| m.entity_id.clone()).collect();
         if origin_ids.is_empty() && ANAPHORIC_ORIGIN.is_match(&sentence.text) {
             origin_ids.extend(previous_place.clone());
         }
@@ -256,7 +256,7 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
         }
         // One route per origin and destination: a place named twice in the
         // sentence counts at its first mention (and pairs stay few).
-        let mut seen: FxHashSet<String> = FxHashSet::default();
+        let mut seen: FxHashSet<CompactString> = FxHashSet::default();
         origin_ids.retain(|id| seen.insert(id.clone()));
         let mut seen: FxHashSet<&str> = FxHashSet::default();
         destinations.retain(|m| seen.insert(&m.entity_id));
@@ -272,8 +272,8 @@ pub(crate) fn find_flows(doc: &DocRows, view: &TextView<'_>, mentions: &[Mention
                     sentence: sentence.sentence,
                     origin: origin.clone(),
                     destination: destination.entity_id.clone(),
-                    drug: drug.map(str::to_string),
-                    mode: mode.map(str::to_string),
+                    drug: drug.map(static_cell),
+                    mode: mode.map(static_cell),
                     share_percent: share,
                 });
             }
@@ -303,7 +303,7 @@ mod tests {
         crate::testing::extracted(sentences)
             .flows
             .into_iter()
-            .map(|f| (f.origin, f.destination, f.mode, f.share_percent))
+            .map(|f| (f.origin.into(), f.destination.into(), f.mode.map(Into::into), f.share_percent))
             .collect()
     }
 

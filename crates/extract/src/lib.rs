@@ -23,7 +23,7 @@ mod scan;
 mod windows;
 
 pub(crate) use crimefacts_model::is_whole_word as is_word;
-use crimefacts_model::{Batch, DocRows, DocumentStage, StageError};
+use crimefacts_model::{Batch, CompactString, DocRows, DocumentStage, StageError, static_cell};
 
 pub use amounts::AmountFinder;
 pub use countries::CountryGazetteer;
@@ -121,10 +121,10 @@ impl DocumentStage for Extract {
                         sentence: doc.sentence_at(start),
                         start,
                         end: text.chars(d.end),
-                        text: text.text[d.start..d.end].to_string(),
+                        text: CompactString::new(&text.text[d.start..d.end]),
                         date_start: d.date_start,
                         date_end: d.date_end,
-                        grain: d.grain.to_string(),
+                        grain: static_cell(d.grain),
                     }
                 })
                 .collect();
@@ -219,7 +219,7 @@ pub(crate) mod testing {
                 sentence: i as i64,
                 start,
                 end: start + len,
-                text: s.to_string(),
+                text: crimefacts_model::CompactString::new(s),
             });
             start += len + 1;
         }

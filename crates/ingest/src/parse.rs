@@ -1,7 +1,7 @@
 //! Raw unit -> document, or a reject saying why not.
 
 use chrono::NaiveDate;
-use crimefacts_model::{Document, Reject};
+use crimefacts_model::{CompactString, Document, Reject};
 use serde_json::Value;
 
 use crate::discover::InputFormat;
@@ -13,13 +13,13 @@ use crate::reject;
 /// the line and the raw bytes. The same input gives the same id on any machine;
 /// two copies of one article under different names get different ids (finding
 /// them is near-duplicate detection's job, not the key's).
-pub fn doc_id(source: &str, line: Option<i64>, bytes: &[u8]) -> String {
+pub fn doc_id(source: &str, line: Option<i64>, bytes: &[u8]) -> CompactString {
     let mut hasher = blake3::Hasher::new();
     hasher.update(source.as_bytes());
     hasher.update(&[0]);
     hasher.update(line.unwrap_or(0).to_le_bytes().as_slice());
     hasher.update(bytes);
-    hasher.finalize().to_hex()[..16].to_string()
+    CompactString::new(&hasher.finalize().to_hex()[..16])
 }
 
 /// Parses one raw unit. `document.text` holds the raw article text.
@@ -147,6 +147,8 @@ mod tests {
         let a = doc_id("a.txt", None, b"x");
         assert_eq!(a, doc_id("a.txt", None, b"x"));
         assert_eq!(a.len(), 16);
+        // Every row of the document copies it: inline, never allocated.
+        assert!(!a.is_heap_allocated());
         assert_ne!(a, doc_id("b.txt", None, b"x"));
         assert_ne!(a, doc_id("a.txt", Some(1), b"x"));
         assert_ne!(a, doc_id("a.txt", None, b"y"));

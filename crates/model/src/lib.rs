@@ -14,6 +14,9 @@ mod schema;
 mod stage;
 pub mod swar;
 
+/// The string of a row's cells: up to 24 bytes inline, without an allocation
+/// (ids, names, labels and most mention texts).
+pub use compact_str::{CompactString, format_compact};
 pub use rows::{
     Amount, Attribution, Boilerplate, DateMention, DocRows, Document, Event, Flow, Mention, Reject, Sentence,
 };
@@ -23,6 +26,18 @@ pub use schema::{
     Row, RowVisitor, SEIZURE_TOTALS, SENTENCES, TableSchema, all_tables,
 };
 pub use stage::{Batch, CorpusSummary, DocumentStage, Failure, Progress, StageError, StageOptions};
+
+/// A cell from a `&'static str` (a label, a gazetteer name) without an
+/// allocation: short text is copied inline, longer text kept by reference.
+/// (`CompactString::const_new` does the same but copies byte by byte, as a
+/// `const fn` must.)
+pub fn static_cell(text: &'static str) -> CompactString {
+    if text.len() <= std::mem::size_of::<CompactString>() {
+        CompactString::new(text)
+    } else {
+        CompactString::const_new(text)
+    }
+}
 
 /// Version of the data contract in `DESIGN.md`; written into every Parquet file.
 pub const CONTRACT_VERSION: &str = "1";
@@ -281,6 +296,19 @@ mod tests {
         assert_eq!(index.chars(dash), 5);
     }
 
+    /// Cells made from static text (labels, gazetteer names) are never
+    /// allocated, however long the text.
+    #[test]
+    fn static_cells_hold_their_text_without_an_allocation() {
+        let long = "Departamento de Santa Cruz de la Sierra";
+        for text in ["", "country", "twenty-four bytes, right", long] {
+            let cell = static_cell(text);
+            assert_eq!(cell, text);
+            assert!(!cell.is_heap_allocated(), "{text}");
+        }
+        assert_eq!(static_cell(long).as_static_str(), Some(long));
+    }
+
     #[test]
     fn sentence_at_finds_the_sentence_holding_an_offset() {
         let sentence = |n: i64, start: i64, end: i64| Sentence {
@@ -288,7 +316,7 @@ mod tests {
             sentence: n,
             start,
             end,
-            text: String::new(),
+            text: CompactString::default(),
         };
         let doc = DocRows { sentences: vec![sentence(0, 0, 10), sentence(1, 12, 20)], ..DocRows::default() };
         let cases = [(0, 0), (9, 0), (11, 0), (12, 1), (19, 1), (25, 1)];

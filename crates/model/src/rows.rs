@@ -1,12 +1,17 @@
 //! One struct per per-document table of the contract. Field order is column order.
+//! String cells are `CompactString`s: most are ids, labels and short names,
+//! which it holds inline, so making, copying and freeing a row allocates
+//! only for its long texts (sentences, event statements).
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// One article: its metadata and its normalized body (`text`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Document {
-    pub doc_id: String,
+    /// Copied into every row of the document: inline, not allocated.
+    pub doc_id: CompactString,
     /// Path relative to the input root, `/`-separated; `#L<n>` is not added: see `line`.
     pub source: String,
     pub publisher: Option<String>,
@@ -33,81 +38,81 @@ pub struct Document {
 /// A sentence of `documents.text`; `start`/`end` are code points, end exclusive.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sentence {
-    pub doc_id: String,
+    pub doc_id: CompactString,
     pub sentence: i64,
     pub start: i64,
     pub end: i64,
-    pub text: String,
+    pub text: CompactString,
 }
 
 /// A span of the body that names an entity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Mention {
-    pub doc_id: String,
+    pub doc_id: CompactString,
     pub sentence: i64,
     pub start: i64,
     pub end: i64,
-    pub text: String,
-    pub entity_type: String,
-    pub entity_id: String,
-    pub canonical_name: String,
-    pub country: Option<String>,
+    pub text: CompactString,
+    pub entity_type: CompactString,
+    pub entity_id: CompactString,
+    pub canonical_name: CompactString,
+    pub country: Option<CompactString>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
-    pub method: String,
+    pub method: CompactString,
     pub confidence: f64,
-    pub admin1: Option<String>,
+    pub admin1: Option<CompactString>,
 }
 
 /// A quantity stated in the body, with its normalized value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Amount {
-    pub amount_id: String,
-    pub doc_id: String,
+    pub amount_id: CompactString,
+    pub doc_id: CompactString,
     pub sentence: i64,
     pub start: i64,
     pub end: i64,
-    pub text: String,
-    pub kind: String,
+    pub text: CompactString,
+    pub kind: CompactString,
     pub value: f64,
     pub value_max: Option<f64>,
-    pub unit: String,
+    pub unit: CompactString,
     pub value_norm: Option<f64>,
-    pub unit_norm: String,
-    pub per: Option<String>,
-    pub qualifier: String,
-    pub drug: Option<String>,
-    pub object: Option<String>,
-    pub place: Option<String>,
-    pub level: Option<String>,
+    pub unit_norm: CompactString,
+    pub per: Option<CompactString>,
+    pub qualifier: CompactString,
+    pub drug: Option<CompactString>,
+    pub object: Option<CompactString>,
+    pub place: Option<CompactString>,
+    pub level: Option<CompactString>,
 }
 
 /// Something that happened (a seizure, an arrest, ...), as one statement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
-    pub event_id: String,
-    pub doc_id: String,
+    pub event_id: CompactString,
+    pub doc_id: CompactString,
     pub sentence: i64,
-    pub event_type: String,
-    pub scope: String,
+    pub event_type: CompactString,
+    pub scope: CompactString,
     pub date_start: Option<NaiveDate>,
     pub date_end: Option<NaiveDate>,
-    pub actors: Vec<String>,
-    pub places: Vec<String>,
-    pub amounts: Vec<String>,
-    pub source: Option<String>,
-    pub text: String,
+    pub actors: Vec<CompactString>,
+    pub places: Vec<CompactString>,
+    pub amounts: Vec<CompactString>,
+    pub source: Option<CompactString>,
+    pub text: CompactString,
 }
 
 /// A route: drugs moving from `origin` to `destination` (entity ids).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Flow {
-    pub doc_id: String,
+    pub doc_id: CompactString,
     pub sentence: i64,
-    pub origin: String,
-    pub destination: String,
-    pub drug: Option<String>,
-    pub mode: Option<String>,
+    pub origin: CompactString,
+    pub destination: CompactString,
+    pub drug: Option<CompactString>,
+    pub mode: Option<CompactString>,
     pub share_percent: Option<f64>,
 }
 
@@ -124,36 +129,36 @@ pub struct Reject {
 /// it came through ("..., Rojas said, reported El Deber").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Attribution {
-    pub doc_id: String,
+    pub doc_id: CompactString,
     pub sentence: i64,
-    pub speaker: Option<String>,
-    pub via: Option<String>,
-    pub cue: String,
+    pub speaker: Option<CompactString>,
+    pub via: Option<CompactString>,
+    pub cue: CompactString,
 }
 
 /// A date expression in the body, resolved to an interval.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DateMention {
-    pub doc_id: String,
+    pub doc_id: CompactString,
     pub sentence: i64,
     pub start: i64,
     pub end: i64,
-    pub text: String,
+    pub text: CompactString,
     pub date_start: Option<NaiveDate>,
     pub date_end: Option<NaiveDate>,
     /// day, month, year, or period (an interval given by its two ends).
-    pub grain: String,
+    pub grain: CompactString,
 }
 
 /// A span of the raw text that normalization left out of the body, and why.
 /// `start`/`end` are code points into the raw text as read from the input.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Boilerplate {
-    pub doc_id: String,
+    pub doc_id: CompactString,
     pub start: i64,
     pub end: i64,
-    pub text: String,
-    pub reason: String,
+    pub text: CompactString,
+    pub reason: CompactString,
 }
 
 /// Everything known about one document while it moves through the per-document

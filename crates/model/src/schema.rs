@@ -7,6 +7,7 @@
 use std::fmt;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 use crate::rows::{Amount, Attribution, Boilerplate, DateMention, Document, Event, Flow, Mention, Reject, Sentence};
 
@@ -369,7 +370,7 @@ pub trait RowVisitor {
     fn float64(&mut self, value: Option<f64>);
     fn boolean(&mut self, value: Option<bool>);
     fn date32(&mut self, value: Option<NaiveDate>);
-    fn list_utf8(&mut self, value: &[String]);
+    fn list_utf8(&mut self, value: &[CompactString]);
 }
 
 /// A row of a contract table.
@@ -555,7 +556,7 @@ mod tests {
         fn date32(&mut self, v: Option<NaiveDate>) {
             self.0.push((Date32, v.is_none()));
         }
-        fn list_utf8(&mut self, _: &[String]) {
+        fn list_utf8(&mut self, _: &[CompactString]) {
             self.0.push((ListUtf8, false));
         }
     }
@@ -573,80 +574,96 @@ mod tests {
 
     #[test]
     fn every_row_visits_cells_matching_its_schema() {
-        let s = String::new;
         check_row(&Document::default());
-        check_row(&Sentence { doc_id: s(), sentence: 0, start: 0, end: 0, text: s() });
+        check_row(&Sentence { doc_id: Default::default(), sentence: 0, start: 0, end: 0, text: Default::default() });
         check_row(&Mention {
-            doc_id: s(),
+            doc_id: Default::default(),
             sentence: 0,
             start: 0,
             end: 0,
-            text: s(),
-            entity_type: s(),
-            entity_id: s(),
-            canonical_name: s(),
+            text: Default::default(),
+            entity_type: Default::default(),
+            entity_id: Default::default(),
+            canonical_name: Default::default(),
             country: None,
             latitude: None,
             longitude: None,
-            method: s(),
+            method: Default::default(),
             confidence: 1.0,
             admin1: None,
         });
         check_row(&Amount {
-            amount_id: s(),
-            doc_id: s(),
+            amount_id: Default::default(),
+            doc_id: Default::default(),
             sentence: 0,
             start: 0,
             end: 0,
-            text: s(),
-            kind: s(),
+            text: Default::default(),
+            kind: Default::default(),
             value: 0.0,
             value_max: None,
-            unit: s(),
+            unit: Default::default(),
             value_norm: None,
-            unit_norm: s(),
+            unit_norm: Default::default(),
             per: None,
-            qualifier: s(),
+            qualifier: Default::default(),
             drug: None,
             object: None,
             place: None,
             level: None,
         });
         check_row(&Event {
-            event_id: s(),
-            doc_id: s(),
+            event_id: Default::default(),
+            doc_id: Default::default(),
             sentence: 0,
-            event_type: s(),
-            scope: s(),
+            event_type: Default::default(),
+            scope: Default::default(),
             date_start: None,
             date_end: None,
             actors: vec![],
             places: vec![],
             amounts: vec![],
             source: None,
-            text: s(),
+            text: Default::default(),
         });
         check_row(&Flow {
-            doc_id: s(),
+            doc_id: Default::default(),
             sentence: 0,
-            origin: s(),
-            destination: s(),
+            origin: Default::default(),
+            destination: Default::default(),
             drug: None,
             mode: None,
             share_percent: None,
         });
-        check_row(&Reject { source: s(), line: None, stage: s(), reason: s() });
-        check_row(&Boilerplate { doc_id: s(), start: 0, end: 0, text: s(), reason: s() });
-        check_row(&Attribution { doc_id: s(), sentence: 0, speaker: None, via: None, cue: s() });
+        check_row(&Reject {
+            source: Default::default(),
+            line: None,
+            stage: Default::default(),
+            reason: Default::default(),
+        });
+        check_row(&Boilerplate {
+            doc_id: Default::default(),
+            start: 0,
+            end: 0,
+            text: Default::default(),
+            reason: Default::default(),
+        });
+        check_row(&Attribution {
+            doc_id: Default::default(),
+            sentence: 0,
+            speaker: None,
+            via: None,
+            cue: Default::default(),
+        });
         check_row(&DateMention {
-            doc_id: s(),
+            doc_id: Default::default(),
             sentence: 0,
             start: 0,
             end: 0,
-            text: s(),
+            text: Default::default(),
             date_start: None,
             date_end: None,
-            grain: s(),
+            grain: Default::default(),
         });
     }
 

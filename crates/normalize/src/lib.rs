@@ -22,7 +22,10 @@ mod text;
 use std::sync::Arc;
 
 pub(crate) use crimefacts_model::is_whole_word as is_word;
-use crimefacts_model::{Batch, Boilerplate, CorpusSummary, DocRows, DocumentStage, StageError, StageOptions, swar};
+use crimefacts_model::{
+    Batch, Boilerplate, CompactString, CorpusSummary, DocRows, DocumentStage, StageError, StageOptions, static_cell,
+    swar,
+};
 use rustc_hash::FxHashMap;
 
 pub use dates::find_date;
@@ -274,18 +277,18 @@ fn boilerplate_rows(doc_id: &str, raw: &str, lines: &[Line], verdicts: &[Verdict
             }
             _ => {
                 let row = Boilerplate {
-                    doc_id: doc_id.to_string(),
+                    doc_id: CompactString::new(doc_id),
                     start: line.raw_start,
                     end: line.raw_end,
-                    text: String::new(),
-                    reason: reason.to_string(),
+                    text: CompactString::default(),
+                    reason: static_cell(reason),
                 };
                 rows.push((row, line.raw_bytes.clone()));
             }
         }
         previous_removed = true;
     }
-    rows.into_iter().map(|(row, span)| Boilerplate { text: raw[span].to_string(), ..row }).collect()
+    rows.into_iter().map(|(row, span)| Boilerplate { text: CompactString::new(&raw[span]), ..row }).collect()
 }
 
 /// How many documents of a site hold each line. Bounded: when the table grows

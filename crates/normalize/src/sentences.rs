@@ -6,7 +6,7 @@
 //! that can start a sentence, unless the period belongs to an abbreviation, an
 //! initial or a dotted acronym.
 
-use crimefacts_model::{CharCounter, Sentence};
+use crimefacts_model::{CharCounter, CompactString, Sentence};
 
 /// Lowercase abbreviations (without their period) that do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -34,11 +34,11 @@ pub fn split_sentences(doc_id: &str, body: &str) -> Vec<Sentence> {
         for (start, end) in split_line(line) {
             let (start, end) = (line_start + start, line_start + end);
             sentences.push(Sentence {
-                doc_id: doc_id.to_string(),
+                doc_id: CompactString::new(doc_id),
                 sentence: sentences.len() as i64,
                 start: index.chars(start),
                 end: index.chars(end),
-                text: body[start..end].to_string(),
+                text: CompactString::new(&body[start..end]),
             });
         }
         line_start += line.len() + 1;
@@ -147,7 +147,7 @@ mod tests {
     }
 
     fn split(text: &str) -> Vec<String> {
-        split_sentences("d", text).into_iter().map(|s| s.text).collect()
+        split_sentences("d", text).into_iter().map(|s| s.text.into()).collect()
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use crimefacts_aggregate::polars_type;
-use crimefacts_model::{ColumnType, Row, RowVisitor, TableSchema};
+use crimefacts_model::{ColumnType, CompactString, Row, RowVisitor, TableSchema};
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{
     BooleanChunkedBuilder, ChunkedBuilder, Column, DataFrame, DataType, Field, Float64Type, Int32Type, Int64Type,
@@ -434,17 +434,17 @@ impl RowVisitor for ColumnBuffers {
             b.append_option(value.map(|d| (d - EPOCH).num_days() as i32));
         }
     }
-    fn list_utf8(&mut self, value: &[String]) {
+    fn list_utf8(&mut self, value: &[CompactString]) {
         self.bytes += 24 + value.iter().map(|item| 16 + item.len()).sum::<usize>();
         if let Buffer::ListUtf8(b) = self.slot() {
-            b.append_values_iter(value.iter().map(String::as_str));
+            b.append_values_iter(value.iter().map(CompactString::as_str));
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crimefacts_model::{DOCUMENTS, Document, EVENTS, Event};
+    use crimefacts_model::{DOCUMENTS, Document, EVENTS, Event, format_compact};
 
     use polars::prelude::{ParquetReader, SerReader};
 
@@ -501,18 +501,18 @@ mod tests {
     fn many_events() -> Vec<Event> {
         (0..1000i64)
             .map(|i| Event {
-                event_id: format!("d{i}:e0"),
-                doc_id: format!("d{i}"),
+                event_id: format_compact!("d{i}:e0"),
+                doc_id: format_compact!("d{i}"),
                 sentence: i,
                 event_type: "arrest".into(),
                 scope: "incident".into(),
                 date_start: (i % 2 == 0).then(|| EPOCH + chrono::Duration::days(i)),
                 date_end: None,
-                actors: (0..i % 3).map(|k| format!("group:g{k}")).collect(),
+                actors: (0..i % 3).map(|k| format_compact!("group:g{k}")).collect(),
                 places: vec![],
                 amounts: vec![],
                 source: (i % 5 == 0).then(|| "InSight Crime".into()),
-                text: "x".repeat((i % 50) as usize),
+                text: "x".repeat((i % 50) as usize).into(),
             })
             .collect()
     }

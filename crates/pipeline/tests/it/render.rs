@@ -33,7 +33,7 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
             let text = if b.text.chars().count() > 100 {
                 format!("{}… ({} chars)", b.text.chars().take(100).collect::<String>(), b.text.chars().count())
             } else {
-                b.text.clone()
+                b.text.to_string()
             };
             writeln!(out, "[{}..{}) {}: {:?}", b.start, b.end, b.reason, text).unwrap();
         }
@@ -136,7 +136,7 @@ pub fn stage_output(before: &DocRows, after: &DocRows) -> String {
     if after.attributions != before.attributions {
         writeln!(out, "\n# attributions ({})", after.attributions.len()).unwrap();
         for a in &after.attributions {
-            let id = |x: &Option<String>| x.clone().unwrap_or_else(|| "-".into());
+            let id = |x: &Option<crimefacts_model::CompactString>| x.as_deref().unwrap_or("-").to_string();
             writeln!(out, "s{} speaker={} via={} cue={:?}", a.sentence, id(&a.speaker), id(&a.via), a.cue).unwrap();
         }
     }
