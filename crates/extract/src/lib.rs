@@ -165,35 +165,20 @@ pub(crate) fn sentence_run<T>(rows: &[T], sentence: i64, sentence_of: impl Fn(&T
 /// contract speaks code points.
 pub(crate) struct TextView<'a> {
     pub text: &'a str,
-    chars: crimefacts_model::CharIndex,
-    /// Byte offset of each code point, plus the text length (`Extract`
-    /// rejects a body of 4 GiB or more).
-    bytes_of_char: Vec<u32>,
+    offsets: crimefacts_model::CharIndex,
 }
 
 impl<'a> TextView<'a> {
     pub fn new(text: &'a str) -> Self {
-        let chars = crimefacts_model::CharIndex::new(text);
-        let char_count = chars.chars(text.len()) as usize;
-        // The bytes that start a code point, without decoding any and without
-        // a branch: every byte writes its offset into the slot of the next
-        // code point, and only a code point's first byte moves past it.
-        let mut bytes_of_char = vec![0u32; char_count + 1];
-        let mut next = 0;
-        for (at, &byte) in text.as_bytes().iter().enumerate() {
-            bytes_of_char[next] = at as u32;
-            next += usize::from((byte as i8) >= -0x40);
-        }
-        bytes_of_char[char_count] = text.len() as u32;
-        Self { text, chars, bytes_of_char }
+        Self { text, offsets: crimefacts_model::CharIndex::new(text) }
     }
 
     pub fn chars(&self, byte: usize) -> i64 {
-        self.chars.chars(byte)
+        self.offsets.chars(byte)
     }
 
     pub fn byte(&self, char_offset: i64) -> usize {
-        self.bytes_of_char[char_offset as usize] as usize
+        self.offsets.byte(char_offset)
     }
 }
 

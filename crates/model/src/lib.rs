@@ -165,35 +165,99 @@ pub fn with_lowercase<R>(word: &str, lookup: impl FnOnce(&str) -> R) -> R {
     lookup(&lowercase(word))
 }
 
-/// Byte-to-code-point offset table for one text, for stages that convert many
-/// offsets (a linear scan per offset would make extraction quadratic).
+/// Code-point offsets of byte offsets and back, for stages that convert many
+/// offsets (a linear scan per offset would make extraction quadratic). Per
+/// 64 bytes of text it keeps the code points before them and a bit for each
+/// byte that starts a code point: 12 bytes per 64 instead of a `u32` per
+/// byte, written as the text is read 64 bytes at a time.
 pub struct CharIndex {
-    /// `chars_before[b]` = code points in `text[..b]`, for every char boundary `b`.
-    chars_before: Vec<u32>,
+    /// One per 64 bytes of text, and one past the end holding the total.
+    blocks: Vec<CharBlock>,
+    len: usize,
+}
+
+#[derive(Clone, Copy)]
+struct CharBlock {
+    /// Code points in the text before the block.
+    chars_before: u32,
+    /// Bit `i` is set when byte `i` of the block starts a code point.
+    starts: u64,
 }
 
 impl CharIndex {
+    /// The text must be shorter than 4 GiB (offsets are kept in 32 bits).
     pub fn new(text: &str) -> Self {
-        // A running count of the bytes that start a code point: at a boundary
-        // that is the code points before it (a continuation byte gets the
-        // count after its code point, which no caller asks for).
-        // Filled in place rather than pushed: a push per byte of every body
-        // checked the capacity each time.
         let bytes = text.as_bytes();
-        let mut chars_before = vec![0u32; bytes.len() + 1];
-        let mut count = 0u32;
-        for (slot, &byte) in chars_before.iter_mut().zip(bytes) {
-            *slot = count;
-            count += u32::from((byte as i8) >= -0x40);
+        let mut blocks = Vec::with_capacity(bytes.len() / 64 + 1);
+        let mut chars_before = 0u32;
+        let mut push = |starts: u64| {
+            blocks.push(CharBlock { chars_before, starts });
+            chars_before += starts.count_ones();
+        };
+        let mut full = bytes.chunks_exact(64);
+        for block in &mut full {
+            let mut starts = 0u64;
+            for (k, eight) in block.chunks_exact(8).enumerate() {
+                starts |= swar::code_point_starts(u64::from_le_bytes(eight.try_into().expect("8 bytes"))) << (8 * k);
+            }
+            push(starts);
         }
-        chars_before[bytes.len()] = count;
-        Self { chars_before }
+        if !full.remainder().is_empty() {
+            let starts = full.remainder().iter().enumerate().map(|(i, &byte)| u64::from((byte as i8) >= -0x40) << i);
+            push(starts.fold(0, |all, bit| all | bit));
+        }
+        push(0);
+        Self { blocks, len: bytes.len() }
     }
 
     /// Code-point offset of a byte offset that lies on a char boundary.
     pub fn chars(&self, byte_offset: usize) -> i64 {
-        i64::from(self.chars_before[byte_offset])
+        let block = self.blocks[byte_offset / 64];
+        let below = (1u64 << (byte_offset % 64)) - 1;
+        i64::from(block.chars_before + (block.starts & below).count_ones())
     }
+
+    /// Byte offset of a code-point offset (at most the text's code points).
+    pub fn byte(&self, char_offset: i64) -> usize {
+        let target = u32::try_from(char_offset).expect("a code-point offset within the text");
+        // A block holds at most 64 code points, so the one holding the offset
+        // is at or after `target / 64`; text that is mostly ASCII puts it there
+        // or a block or two further.
+        let mut at = (target as usize / 64).min(self.blocks.len() - 1);
+        while self.blocks.get(at + 1).is_some_and(|next| next.chars_before <= target) {
+            at += 1;
+        }
+        let block = self.blocks[at];
+        match nth_set_bit(block.starts, target - block.chars_before) {
+            Some(bit) => at * 64 + bit,
+            // Only the block past the end holds no code point.
+            None => self.len,
+        }
+    }
+}
+
+/// Position of the `n`th set bit of `bits` (from 0, lowest first). The
+/// bytes' running bit counts, eight at a time, pick the byte that holds it;
+/// a few steps within that byte find the bit.
+fn nth_set_bit(bits: u64, n: u32) -> Option<usize> {
+    if n >= bits.count_ones() {
+        return None;
+    }
+    let pairs = bits - ((bits >> 1) & 0x5555_5555_5555_5555);
+    let nibbles = (pairs & 0x3333_3333_3333_3333) + ((pairs >> 2) & 0x3333_3333_3333_3333);
+    let per_byte = (nibbles + (nibbles >> 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+    // Byte i: set bits in bytes 0..=i (at most 64, so no byte overflows).
+    let running = per_byte.wrapping_mul(swar::ONES);
+    // High bit of each byte whose running count passes n (no borrow crosses a
+    // byte: each is at least 0x80 before n + 1 <= 64 is taken away).
+    let past = ((running | swar::HIGH) - u64::from(n + 1) * swar::ONES) & swar::HIGH;
+    let byte = past.trailing_zeros() as usize / 8;
+    let before = if byte == 0 { 0 } else { (running >> (8 * (byte - 1))) as u32 & 0xff };
+    let mut within = (bits >> (8 * byte)) & 0xff;
+    for _ in 0..n - before {
+        within &= within - 1;
+    }
+    Some(8 * byte + within.trailing_zeros() as usize)
 }
 
 /// Code-point offsets of byte offsets asked for in order, as a sentence
@@ -282,6 +346,45 @@ mod tests {
                 assert_eq!(counter.chars(byte), index.chars(byte), "{text:?} byte {byte}");
             }
         }
+    }
+
+    /// Both directions answer as counting from the start of the text does,
+    /// at every boundary of drawn texts whose lengths cross the 64-byte blocks.
+    #[test]
+    fn a_char_index_answers_as_counting_from_the_start() {
+        let pieces = ["a", "Perú", " ", "—", "ñ", "😀", "“x”", "ΟΔΟΣ", "1,5", "\n"];
+        let mut texts = draw::Draw::new(0x5eed_0006).texts(&pieces, 3_000, 90);
+        texts.extend(["", "x", &"a".repeat(63), &"a".repeat(64), &"é".repeat(64), &"😀".repeat(40)].map(String::from));
+        for text in texts {
+            let index = CharIndex::new(&text);
+            let boundaries = text.char_indices().map(|(b, _)| b).chain([text.len()]);
+            for (chars, byte) in boundaries.enumerate() {
+                assert_eq!(index.chars(byte), chars as i64, "{text:?} byte {byte}");
+                assert_eq!(index.byte(chars as i64), byte, "{text:?} char {chars}");
+            }
+        }
+    }
+
+    #[test]
+    fn nth_set_bits_are_found_as_bit_by_bit() {
+        let mut draw = draw::Draw::new(0x5eed_0007);
+        let mut word = || (0..4).fold(0u64, |word, _| word << 16 | draw.below(1 << 16) as u64);
+        let words: Vec<u64> = (0..2_000).map(|_| word() & word()).chain([0, 1, u64::MAX, 1 << 63]).collect();
+        for bits in words {
+            let positions: Vec<usize> = (0..64).filter(|i| bits >> i & 1 == 1).collect();
+            for n in 0..=positions.len() as u32 {
+                assert_eq!(nth_set_bit(bits, n), positions.get(n as usize).copied(), "{bits:#x} n {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn nth_set_bits_are_found_lowest_first() {
+        let bits = 0b1011_0000_0000_0001u64 | (1 << 63);
+        let found: Vec<Option<usize>> = (0..6).map(|n| nth_set_bit(bits, n)).collect();
+        assert_eq!(found, [Some(0), Some(12), Some(13), Some(15), Some(63), None]);
+        assert_eq!(nth_set_bit(0, 0), None);
+        assert_eq!(nth_set_bit(u64::MAX, 63), Some(63));
     }
 
     #[test]

@@ -25,6 +25,16 @@ pub fn ascii_lowercase(word: u64) -> u64 {
     word | ((bytes_in_range(word & LOW, b'A', b'Z') & !word) >> 2)
 }
 
+/// One bit per byte of `word`, bit `i` for byte `i`, set when the byte
+/// starts a code point (it is not a continuation byte, 0b10xx_xxxx). A
+/// continuation byte has its high bit set and the next one clear, which
+/// `word << 1` brings under the high bit; the multiply gathers the eight
+/// high bits, each moved to its own position, into the top byte.
+pub fn code_point_starts(word: u64) -> u64 {
+    let starts = (!word | (word << 1)) & HIGH;
+    (starts >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +47,20 @@ mod tests {
                 eight[at] = byte;
                 let lowered = ascii_lowercase(u64::from_le_bytes(eight)).to_le_bytes();
                 assert_eq!(lowered, eight.map(|b| b.to_ascii_lowercase()), "{byte:#x} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn code_point_starts_as_one_by_one() {
+        for byte in 0..=255u8 {
+            for at in 0..8 {
+                for filler in [b'a', 0x80, 0xc3] {
+                    let mut eight = [filler; 8];
+                    eight[at] = byte;
+                    let expected = (0..8).fold(0u64, |all, i| all | (u64::from((eight[i] as i8) >= -0x40) << i));
+                    assert_eq!(code_point_starts(u64::from_le_bytes(eight)), expected, "{byte:#x} at {at}");
+                }
             }
         }
     }
