@@ -262,8 +262,8 @@ fn nth_set_bit(bits: u64, n: u32) -> Option<usize> {
 
 /// Code-point offsets of byte offsets asked for in order, as a sentence
 /// splitter asks for each sentence's ends: it counts the code points between
-/// one offset and the next, so it builds no table of four bytes per byte of
-/// text as [`CharIndex`] does. Asked out of order, it counts back.
+/// one offset and the next, so it builds no index of the whole text as
+/// [`CharIndex`] does. Asked out of order, it counts back.
 pub struct CharCounter<'a> {
     bytes: &'a [u8],
     byte: usize,
@@ -278,9 +278,9 @@ impl<'a> CharCounter<'a> {
     /// Code-point offset of a byte offset that lies on a char boundary.
     pub fn chars(&mut self, byte_offset: usize) -> i64 {
         if byte_offset >= self.byte {
-            self.chars += code_point_starts(&self.bytes[self.byte..byte_offset]);
+            self.chars += count_code_points(&self.bytes[self.byte..byte_offset]);
         } else {
-            self.chars -= code_point_starts(&self.bytes[byte_offset..self.byte]);
+            self.chars -= count_code_points(&self.bytes[byte_offset..self.byte]);
         }
         self.byte = byte_offset;
         self.chars
@@ -288,7 +288,7 @@ impl<'a> CharCounter<'a> {
 }
 
 /// The bytes that start a code point (all but UTF-8's continuation bytes).
-fn code_point_starts(bytes: &[u8]) -> i64 {
+fn count_code_points(bytes: &[u8]) -> i64 {
     bytes.iter().filter(|&&byte| (byte as i8) >= -0x40).count() as i64
 }
 
