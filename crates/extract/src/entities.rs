@@ -414,6 +414,8 @@ impl EntityFinder {
         let after = &text[end..to];
         let found = &text[start..end];
         let one_word = !found.contains(' ');
+        // Read once per name, and only if some entry needs it.
+        let locative = std::cell::OnceCell::new();
         let places: Vec<(bool, &Entry)> = entries
             .iter()
             .filter(|e| e.entity_type == "location")
@@ -425,11 +427,10 @@ impl EntityFinder {
                 }
                 // A one-word town, or a place found by a short alternative name,
                 // needs a locative cue: "Since" is also a Colombian town.
-                let alternative = !same_name_without_accents(found, e.canonical);
                 if one_word
                     && !e.region
-                    && ((!e.admin1 && e.population < 100_000) || alternative)
-                    && !locative_before(before)
+                    && ((!e.admin1 && e.population < 100_000) || !same_name_without_accents(found, e.canonical))
+                    && !*locative.get_or_init(|| locative_before(before))
                 {
                     return None;
                 }
