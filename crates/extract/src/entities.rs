@@ -328,7 +328,7 @@ impl EntityFinder {
             .map(|c| {
                 let start = view.chars(c.start);
                 Mention {
-                    doc_id: CompactString::new(&doc.document.doc_id),
+                    doc_id: doc.document.doc_id.clone(),
                     sentence: doc.sentence_at(start),
                     start,
                     end: view.chars(c.end),
