@@ -196,15 +196,14 @@ impl CharIndex {
         };
         let mut full = bytes.chunks_exact(64);
         for block in &mut full {
-            let mut starts = 0u64;
-            for (k, eight) in block.chunks_exact(8).enumerate() {
-                starts |= swar::code_point_starts(u64::from_le_bytes(eight.try_into().expect("8 bytes"))) << (8 * k);
-            }
-            push(starts);
+            push(block_starts(block.try_into().expect("64 bytes")));
         }
-        if !full.remainder().is_empty() {
-            let starts = full.remainder().iter().enumerate().map(|(i, &byte)| u64::from((byte as i8) >= -0x40) << i);
-            push(starts.fold(0, |all, bit| all | bit));
+        let rest = full.remainder();
+        if !rest.is_empty() {
+            // Padded with zero bytes, which start code points: masked off.
+            let mut padded = [0u8; 64];
+            padded[..rest.len()].copy_from_slice(rest);
+            push(block_starts(&padded) & (u64::MAX >> (64 - rest.len())));
         }
         push(0);
         Self { blocks, len: bytes.len() }
@@ -217,7 +216,8 @@ impl CharIndex {
         i64::from(block.chars_before + (block.starts & below).count_ones())
     }
 
-    /// Byte offset of a code-point offset (at most the text's code points).
+    /// Byte offset of a code-point offset (at most the text's code points;
+    /// beyond them it panics, as indexing would).
     pub fn byte(&self, char_offset: i64) -> usize {
         let target = u32::try_from(char_offset).expect("a code-point offset within the text");
         // A block holds at most 64 code points, so the one holding the offset
@@ -230,10 +230,21 @@ impl CharIndex {
         let block = self.blocks[at];
         match nth_set_bit(block.starts, target - block.chars_before) {
             Some(bit) => at * 64 + bit,
-            // Only the block past the end holds no code point.
-            None => self.len,
+            // Only the block past the end holds no code point: the offset is
+            // the text's end, or past it, which is a caller's bug.
+            None => {
+                assert_eq!(target, block.chars_before, "a code-point offset past the end of the text");
+                self.len
+            }
         }
     }
+}
+
+/// Bit `i` set when byte `i` of the block starts a code point.
+fn block_starts(block: &[u8; 64]) -> u64 {
+    block.chunks_exact(8).enumerate().fold(0, |starts, (k, eight)| {
+        starts | swar::code_point_starts(u64::from_le_bytes(eight.try_into().expect("8 bytes"))) << (8 * k)
+    })
 }
 
 /// Position of the `n`th set bit of `bits` (from 0, lowest first). The
@@ -363,6 +374,12 @@ mod tests {
                 assert_eq!(index.byte(chars as i64), byte, "{text:?} char {chars}");
             }
         }
+    }
+
+    #[test]
+    #[should_panic(expected = "past the end")]
+    fn a_code_point_offset_past_the_end_is_refused() {
+        CharIndex::new("Perú").byte(5);
     }
 
     #[test]
