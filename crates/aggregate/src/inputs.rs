@@ -28,12 +28,18 @@ pub(crate) fn kept_mentions(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// partition at a time (the minimum of the partitions' minima is the
 /// minimum), and its result (one row per entity, a few hundred) is kept in
 /// buffers of its own: it would otherwise keep the mentions scans alive
-/// through every aggregate.
+/// through every aggregate. Aggregates computed side by side wait for the
+/// first one's lookup instead of each reading the mentions again (at two
+/// threads, two of them did, now and then).
 pub(crate) fn entities(tables: &TableSources) -> PolarsResult<LazyFrame> {
-    let kept = &tables.lookups().entities;
-    if let Some(entities) = kept.get() {
-        return Ok(entities.clone().lazy());
+    let kept = tables.lookups().entities.get_or_init(|| entities_of_corpus(tables).map_err(|e| e.to_string()));
+    match kept {
+        Ok(entities) => Ok(entities.clone().lazy()),
+        Err(message) => Err(PolarsError::ComputeError(format!("entity lookup: {message}").into())),
     }
+}
+
+fn entities_of_corpus(tables: &TableSources) -> PolarsResult<DataFrame> {
     let attributes =
         || [col("entity_type").min(), col("canonical_name").min(), col("country").min(), col("admin1").min()];
     let whole = tables.whole();
@@ -49,8 +55,7 @@ pub(crate) fn entities(tables: &TableSources) -> PolarsResult<LazyFrame> {
         .agg(attributes())
         .collect_with_engine(Engine::Streaming)?
         .unwrap_single();
-    let entities = detached(entities)?;
-    Ok(kept.get_or_init(|| entities).clone().lazy())
+    detached(entities)
 }
 
 /// The same entities with their columns renamed `<prefix>_id`, `<prefix>_name`,
@@ -182,6 +187,18 @@ pub(crate) fn sorted(frame: LazyFrame, by: &[(&str, bool)]) -> LazyFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entity_lookup_that_fails_fails_alike_for_every_aggregate() {
+        // No tables here: the lookup's scan fails, once, and every caller
+        // gets that failure instead of scanning again.
+        let tables = TableSources::new(std::path::Path::new("/nonexistent/crimefacts-tables"));
+        let first = entities(&tables).map(|_| ()).unwrap_err().to_string();
+        let again = std::thread::scope(|s| s.spawn(|| entities(&tables).map(|_| ()).unwrap_err().to_string()).join());
+        assert!(first.contains("entity lookup"), "{first}");
+        assert_eq!(again.unwrap(), first);
+        assert!(tables.lookups().entities.get().is_some_and(Result::is_err));
+    }
 
     #[test]
     fn merging_in_buckets_gives_the_rows_of_one_step() {

@@ -75,7 +75,9 @@ pub struct TableSources {
 /// Corpus-wide lookups of a set of tables, each computed at most once.
 #[derive(Debug, Default)]
 pub(crate) struct Lookups {
-    pub(crate) entities: OnceLock<DataFrame>,
+    /// An error is kept as its message: every aggregate that needs the
+    /// lookup reports it, and none computes it again.
+    pub(crate) entities: OnceLock<Result<DataFrame, String>>,
 }
 
 impl TableSources {

@@ -542,8 +542,32 @@ fn write_aggregates(
         // A corpus of one partition is small enough for its aggregates to be
         // computed side by side, which keeps every worker busy: each is a few
         // small scans that polars does not spread over threads (20 MB: 0.13 s
-        // at one thread and at two, one after the other).
-        let frames: Vec<_> = pool.install(|| aggregates.par_iter().map(compute_one).collect());
+        // at one thread and at two, one after the other). Plain threads, one
+        // per worker, each taking the next aggregate: a pool's worker waiting
+        // for polars would start another aggregate inside the first one's
+        // wait, and one of them could then wait forever for a corpus-wide
+        // lookup that the other is computing on that same thread.
+        let workers = pool.current_num_threads().clamp(1, aggregates.len().max(1));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let computed: Vec<std::sync::Mutex<Option<anyhow::Result<DataFrame>>>> =
+            aggregates.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(aggregate) = aggregates.get(index) else { break };
+                        let frame = compute_one(aggregate);
+                        *computed[index].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(frame);
+                    }
+                });
+            }
+        });
+        let frames = computed.into_iter().map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .unwrap_or_else(|| Err(anyhow::anyhow!("an aggregate's thread stopped before computing it")))
+        });
         for (aggregate, frame) in aggregates.iter().zip(frames) {
             write(aggregate, frame)?;
         }
