@@ -28,13 +28,13 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// with how many documents state it and the range of traffic shares given.
 pub(crate) fn combine(parts: LazyFrame, tables: &TableSources) -> PolarsResult<LazyFrame> {
     let routes = grouped_in_buckets(parts, &ROUTE, "documents", |parts| {
-        parts.group_by(route()).agg([
+        Ok(parts.group_by(route()).agg([
             col("documents").sum(),
             col("statements").sum(),
             col("share_percent_min").min(),
             col("share_percent_max").max(),
             merged_doc_ids(),
-        ])
+        ]))
     })?;
     let names = |side: &str| -> PolarsResult<LazyFrame> {
         Ok(entities_as(tables, side)?.select([col(format!("{side}_id")).alias(side), col(format!("{side}_name"))]))

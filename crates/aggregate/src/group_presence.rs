@@ -41,13 +41,13 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// how many documents and sentences say so and when they were published.
 pub(crate) fn combine(parts: LazyFrame, tables: &TableSources) -> PolarsResult<LazyFrame> {
     let presence = grouped_in_buckets(parts, &KEYS, "documents", |parts| {
-        parts.group_by(keys()).agg([
+        Ok(parts.group_by(keys()).agg([
             col("documents").sum(),
             col("sentences").sum(),
             col("first_seen").min(),
             col("last_seen").max(),
             merged_doc_ids(),
-        ])
+        ]))
     })?;
     let presence = left_join(presence, entities_as(tables, "group")?, &["group_id"]);
     let presence = left_join(presence, entities_as(tables, "place")?, &["place_id"])

@@ -113,17 +113,19 @@ pub(crate) fn grouped_in_buckets(
     parts: LazyFrame,
     keys: &[&str],
     ids: &str,
-    aggregate: impl Fn(LazyFrame) -> LazyFrame,
+    aggregate: impl Fn(LazyFrame) -> PolarsResult<LazyFrame>,
 ) -> PolarsResult<LazyFrame> {
     grouped_in_buckets_of(parts, keys, ids, IDS_MERGED_AT_ONCE, aggregate)
 }
 
-fn grouped_in_buckets_of(
+/// [`grouped_in_buckets`] with buckets of at most `ids_at_once` by the `ids`
+/// column, which may count anything that sizes the work: rows, claims.
+pub(crate) fn grouped_in_buckets_of(
     parts: LazyFrame,
     keys: &[&str],
     ids: &str,
     ids_at_once: i64,
-    aggregate: impl Fn(LazyFrame) -> LazyFrame,
+    aggregate: impl Fn(LazyFrame) -> PolarsResult<LazyFrame>,
 ) -> PolarsResult<LazyFrame> {
     let key_columns = || keys.iter().map(|k| col(*k)).collect::<Vec<_>>();
     let sizes = parts
@@ -143,7 +145,7 @@ fn grouped_in_buckets_of(
         bucket_of_row.push(bucket);
     }
     if bucket == 0 {
-        return Ok(aggregate(parts));
+        return aggregate(parts);
     }
     let sizes = sizes.lazy().with_column(Series::new("bucket".into(), bucket_of_row).lit());
     let mut results = Vec::new();
@@ -155,7 +157,7 @@ fn grouped_in_buckets_of(
             key_columns(),
             JoinArgs { nulls_equal: true, ..JoinArgs::new(JoinType::Inner) },
         );
-        let result = aggregate(rows).collect_with_engine(Engine::Streaming)?.unwrap_single();
+        let result = aggregate(rows)?.collect_with_engine(Engine::Streaming)?.unwrap_single();
         results.push(detached(result)?.lazy());
     }
     concat(results, UnionArgs::default())
@@ -214,10 +216,10 @@ mod tests {
         )
         .unwrap();
         let merge = |parts: LazyFrame| {
-            parts.group_by([col("group_id"), col("year")]).agg([col("documents").sum(), merged_doc_ids()])
+            Ok(parts.group_by([col("group_id"), col("year")]).agg([col("documents").sum(), merged_doc_ids()]))
         };
         let in_order = |frame: LazyFrame| sorted(frame, &[("group_id", false), ("year", false)]).collect().unwrap();
-        let one_step = in_order(merge(parts.clone().lazy()));
+        let one_step = in_order(merge(parts.clone().lazy()).unwrap());
         for ids_at_once in [1, 3, 4, 100] {
             let buckets =
                 grouped_in_buckets_of(parts.clone().lazy(), &["group_id", "year"], "documents", ids_at_once, merge);

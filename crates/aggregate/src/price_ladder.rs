@@ -43,14 +43,14 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
 pub(crate) fn combine(parts: LazyFrame, tables: &TableSources) -> PolarsResult<LazyFrame> {
     // A rung's documents are at most its mentions.
     let ladder = grouped_in_buckets(parts, &RUNG, "mentions", |parts| {
-        parts.group_by(rung()).agg([
+        Ok(parts.group_by(rung()).agg([
             col("price_usd_min").min(),
             explode_lists("mids").median().alias("price_usd_median"),
             col("price_usd_max").max(),
             col("mentions").sum(),
             explode_lists("sources").n_unique().alias("sources"),
             merged_doc_ids(),
-        ])
+        ]))
     })?;
     let places = entities_as(tables, "place")?.select([
         col("place_id"),

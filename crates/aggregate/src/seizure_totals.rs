@@ -1,11 +1,14 @@
 use crimefacts_model::{AMOUNTS, EVENTS, SEIZURE_TOTALS};
 use polars::prelude::*;
 
-use crate::inputs::{doc_ids, entities_as, inner_join, kept_documents, merged_doc_ids, sorted};
-use crate::{TableSources, contract_columns, detached};
+use crate::inputs::{doc_ids, entities_as, grouped_in_buckets_of, inner_join, kept_documents, merged_doc_ids, sorted};
+use crate::{TableSources, contract_columns};
 
 /// Two claims within this ratio are one figure reported twice.
 const SAME_FIGURE: f64 = 1.01;
+
+/// Claim rows (a claim key with its figures) compared in one query.
+const CLAIMS_AT_ONCE: i64 = 100_000;
 
 /// What decides whether a claim repeats another (with `kg`), and its year.
 const CLAIM_KEY: [&str; 7] = ["scope", "country", "drug", "source", "date_start", "date_end", "year"];
@@ -69,25 +72,19 @@ pub(crate) fn part(tables: &TableSources) -> PolarsResult<LazyFrame> {
 /// period, with a figure within 1% of the next smaller claim - counts once;
 /// undated claims never merge, since nothing says they are the same.
 pub(crate) fn combine(parts: LazyFrame, _tables: &TableSources) -> PolarsResult<LazyFrame> {
-    // Every figure is per country and drug form, so claims are compared one
-    // (country, drug) at a time: sorting the million claims of a million
+    // Every figure is per country and drug form, so claims are compared a
+    // few (country, drug) pairs at a time, in buckets of at most
+    // CLAIMS_AT_ONCE claim rows: sorting the million claims of a million
     // articles at once took more memory (490 MB) than holding them, and one
-    // country can hold most of them (590,000 in the generated corpus).
-    let keys = parts.clone().select([col("country"), col("drug")]).unique(None, UniqueKeepStrategy::Any).collect()?;
-    let is = |column: &str, value: Option<&str>| match value {
-        Some(value) => col(column).eq(lit(value.to_string())),
-        None => col(column).is_null(),
-    };
-    let mut totals = Vec::new();
-    for (country, drug) in keys.column("country")?.str()?.iter().zip(keys.column("drug")?.str()?.iter()) {
-        let subset = parts.clone().filter(is("country", country).and(is("drug", drug)));
-        let frame = totals_of(subset)?.collect_with_engine(Engine::Streaming)?;
-        totals.push(detached(frame.unwrap_single())?.lazy());
-    }
-    let totals = match totals.is_empty() {
-        true => totals_of(parts)?,
-        false => concat(totals, UnionArgs::default())?,
-    };
+    // country can hold most of them (590,000 in the generated corpus), so it
+    // gets a bucket of its own. A corpus with fewer claims is one bucket, one
+    // query, where a query per pair cost a few milliseconds each.
+    totals_in_buckets(parts, CLAIMS_AT_ONCE)
+}
+
+fn totals_in_buckets(parts: LazyFrame, claims_at_once: i64) -> PolarsResult<LazyFrame> {
+    let weighted = parts.with_column(lit(1i64).alias("claim_rows"));
+    let totals = grouped_in_buckets_of(weighted, &["country", "drug"], "claim_rows", claims_at_once, totals_of)?;
     Ok(sorted(totals, &[("country", false), ("year", false), ("drug", false)])
         .select(contract_columns(&SEIZURE_TOTALS)))
 }
@@ -149,4 +146,66 @@ fn event_countries(tables: &TableSources, events: LazyFrame) -> PolarsResult<Laz
         .sort_by_exprs([col("order")], SortMultipleOptions::default())
         .group_by([col("event_id")])
         .agg([col("place_country").first().alias("country")]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Claims of three (country, drug) pairs, one with no country, and the
+    /// document rows that go with them, as [`part`] makes them.
+    fn parts() -> LazyFrame {
+        let texts = |values: &[&str]| Series::new("".into(), values);
+        let kgs = |values: &[f64]| Series::new("".into(), values);
+        let claims = df!(
+            "scope" => ["incident", "period_total", "period_total", "incident", "incident"],
+            "country" => [Some("BO"), Some("BO"), Some("BO"), Some("PE"), None],
+            "drug" => ["cocaine", "cocaine", "cocaine", "cocaine", "marijuana"],
+            "source" => ["FELCN", "FELCN", "FELCN", "DEVIDA", "police"],
+            "date_start" => [Some(16_500i32), Some(16_436), Some(16_436), None, Some(16_600)],
+            "date_end" => [Some(16_500i32), Some(16_617), Some(16_617), None, Some(16_600)],
+            "year" => [2015i64, 2015, 2015, 2016, 2015],
+            "kgs" => [kgs(&[500.0]), kgs(&[7_400.0]), kgs(&[7_450.0]), kgs(&[12.5, 3.0]), kgs(&[40.0])],
+            "event_ids" => [texts(&["e1"]), texts(&["e2"]), texts(&["e3"]), texts(&["e4", "e5"]), texts(&["e6"])],
+        )
+        .unwrap()
+        .lazy()
+        .with_columns([
+            col("date_start").cast(DataType::Date),
+            col("date_end").cast(DataType::Date),
+            lit(NULL).cast(DataType::List(Box::new(DataType::String))).alias("doc_ids"),
+        ]);
+        let documents = df!(
+            "country" => [Some("BO"), Some("PE"), None],
+            "year" => [2015i64, 2016, 2015],
+            "drug" => ["cocaine", "cocaine", "marijuana"],
+            "doc_ids" => [texts(&["d2", "d1"]), texts(&["d3"]), texts(&["d4"])],
+        )
+        .unwrap()
+        .lazy()
+        .with_columns([
+            lit(NULL).cast(DataType::String).alias("scope"),
+            lit(NULL).cast(DataType::String).alias("source"),
+            lit(NULL).cast(DataType::Date).alias("date_start"),
+            lit(NULL).cast(DataType::Date).alias("date_end"),
+            lit(NULL).cast(DataType::List(Box::new(DataType::Float64))).alias("kgs"),
+            lit(NULL).cast(DataType::List(Box::new(DataType::String))).alias("event_ids"),
+        ]);
+        let columns: Vec<Expr> = CLAIM_KEY.iter().chain(&["kgs", "event_ids", "doc_ids"]).map(|c| col(*c)).collect();
+        concat([claims.select(columns.clone()), documents.select(columns)], UnionArgs::default()).unwrap()
+    }
+
+    #[test]
+    fn claims_compared_pair_by_pair_give_the_totals_of_one_query() {
+        let one_query = totals_in_buckets(parts(), CLAIMS_AT_ONCE).unwrap().collect().unwrap();
+        assert_eq!(one_query.height(), 3, "{one_query}");
+        let kg = |frame: &DataFrame, column: &str| frame.column(column).unwrap().f64().unwrap().to_vec();
+        // BO: the two half-year figures are one claim; PE: both seizures count.
+        assert_eq!(kg(&one_query, "kg_period_totals"), [Some(7_400.0), Some(0.0), Some(0.0)]);
+        assert_eq!(kg(&one_query, "kg_incidents"), [Some(500.0), Some(15.5), Some(40.0)]);
+        for claims_at_once in [1, 2, 5] {
+            let buckets = totals_in_buckets(parts(), claims_at_once).unwrap().collect().unwrap();
+            assert!(buckets.equals_missing(&one_query), "{claims_at_once} claim rows at once:\n{buckets}");
+        }
+    }
 }
