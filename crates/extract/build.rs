@@ -1,6 +1,7 @@
 //! Compiles the gazetteer's data files into tables the crate embeds (see
 //! `src/gazetteer/format.rs`), so that no run parses them.
 
+#[allow(dead_code)]
 #[path = "src/gazetteer/format.rs"]
 mod format;
 #[path = "build/gazetteer.rs"]

@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::format::{
-    ADMIN1, AMBIGUOUS, CASE_SENSITIVE, ENTITY_TYPES, HAS_LATITUDE, HAS_LONGITUDE, MAGIC, RECORD_BYTES, REGION,
+    ADMIN1, AMBIGUOUS, CASE_SENSITIVE, ENTITY_TYPES, FILTER_BYTES, HAS_LATITUDE, HAS_LONGITUDE, MAGIC, RECORD_BYTES,
+    REGION, filter_probes, home_slot,
 };
 use super::names::{folded_key, without_accents, word_end};
 
@@ -207,49 +208,102 @@ pub fn compile(places_tsv: &str, regions_tsv: &str, organizations_tsv: &str) -> 
         *longest = (*longest).max(text.len() as u64);
     }
 
+    // Entries are written first, so every string is placed before the
+    // header that gives the strings' length is written in front of them.
     let mut strings = Strings::default();
+    let mut records = Vec::new();
+    for entry in &entries {
+        for s in [entry.id, entry.canonical, entry.country, entry.division] {
+            strings.put(&mut records, s);
+        }
+        let type_code = ENTITY_TYPES.iter().position(|t| *t == entry.entity_type).expect("known entity type");
+        put_u32(&mut records, count(type_code));
+        put_u32(&mut records, entry.flags);
+        put_u64(&mut records, entry.population);
+        put_u64(&mut records, entry.latitude.to_bits());
+        put_u64(&mut records, entry.longitude.to_bits());
+    }
+    let mut first = 0;
+    for (text, list) in &surfaces {
+        strings.put(&mut records, text);
+        put_u32(&mut records, count(first));
+        put_u32(&mut records, count(list.len()));
+        first += list.len();
+    }
+    surfaces.iter().flat_map(|(_, list)| list).for_each(|&e| put_u32(&mut records, e));
+
+    // Keys in key order, each with its range of key surfaces, in slots.
+    let mut key_slots = vec![(0u64, 0u32, 0u32); slots_for(by_key.len())];
+    let mut first = 0;
+    for (&key, list) in &by_key {
+        *free_slot(&mut key_slots, key, |slot| slot.2 == 0) = (key, count(first), count(list.len()));
+        first += list.len();
+    }
+    for &(key, first, n) in &key_slots {
+        put_u64(&mut records, key);
+        put_u32(&mut records, first);
+        put_u32(&mut records, n);
+    }
+    by_key.values().flatten().for_each(|&s| put_u32(&mut records, s));
+    let mut first_word_slots = vec![(0u64, 0u64); slots_for(longest_by_first_word.len())];
+    for (&key, &longest) in &longest_by_first_word {
+        *free_slot(&mut first_word_slots, key, |slot| slot.1 == 0) = (key, longest);
+    }
+    for &(key, longest) in &first_word_slots {
+        put_u64(&mut records, key);
+        put_u64(&mut records, longest);
+    }
+    let divided: Vec<usize> = (0..entries.len()).filter(|&i| !entries[i].division.is_empty()).collect();
+    // Extraction asks the division of places only.
+    assert!(divided.iter().all(|&i| entries[i].entity_type == "location"), "only places lie in a division");
+    let mut division_slots = vec![0u32; slots_for(divided.len())];
+    for &i in &divided {
+        *free_slot(&mut division_slots, folded_key(entries[i].id.as_bytes()), |slot| *slot == 0) = count(i + 1);
+    }
+    division_slots.iter().for_each(|&slot| put_u32(&mut records, slot));
+    for keys in [by_key.keys().copied().collect::<Vec<_>>(), longest_by_first_word.keys().copied().collect()] {
+        let mut filter = vec![0u8; FILTER_BYTES];
+        for bit in keys.into_iter().flat_map(filter_probes) {
+            filter[bit / 8] |= 1 << (bit % 8);
+        }
+        records.extend_from_slice(&filter);
+    }
+
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     let surface_entries: usize = surfaces.iter().map(|(_, list)| list.len()).sum();
     let key_surfaces: usize = by_key.values().map(Vec::len).sum();
-    let counts =
-        [entries.len(), surfaces.len(), surface_entries, by_key.len(), key_surfaces, longest_by_first_word.len()];
+    let counts = [
+        entries.len(),
+        surfaces.len(),
+        surface_entries,
+        key_slots.len(),
+        key_surfaces,
+        first_word_slots.len(),
+        division_slots.len(),
+    ];
+    put_u32(&mut out, count(strings.text.len()));
     for n in counts {
         put_u32(&mut out, count(n));
     }
-    let start = out.len();
-    for entry in &entries {
-        for s in [entry.id, entry.canonical, entry.country, entry.division] {
-            strings.put(&mut out, s);
-        }
-        let type_code = ENTITY_TYPES.iter().position(|t| *t == entry.entity_type).expect("known entity type");
-        put_u32(&mut out, count(type_code));
-        put_u32(&mut out, entry.flags);
-        put_u64(&mut out, entry.population);
-        put_u64(&mut out, entry.latitude.to_bits());
-        put_u64(&mut out, entry.longitude.to_bits());
-    }
-    let mut first = 0;
-    for (text, list) in &surfaces {
-        strings.put(&mut out, text);
-        put_u32(&mut out, count(first));
-        put_u32(&mut out, count(list.len()));
-        first += list.len();
-    }
-    surfaces.iter().flat_map(|(_, list)| list).for_each(|&e| put_u32(&mut out, e));
-    let mut first = 0;
-    for (&key, list) in &by_key {
-        put_u64(&mut out, key);
-        put_u32(&mut out, count(first));
-        put_u32(&mut out, count(list.len()));
-        first += list.len();
-    }
-    by_key.values().flatten().for_each(|&s| put_u32(&mut out, s));
-    for (&key, &longest) in &longest_by_first_word {
-        put_u64(&mut out, key);
-        put_u64(&mut out, longest);
-    }
-    let expected: usize = counts.iter().zip(RECORD_BYTES).map(|(n, bytes)| n * bytes).sum();
-    assert_eq!(out.len() - start, expected, "the tables follow format.rs");
+    let expected: usize = counts.iter().zip(RECORD_BYTES).map(|(n, bytes)| n * bytes).sum::<usize>() + 2 * FILTER_BYTES;
+    assert_eq!(records.len(), expected, "the tables follow format.rs");
+    out.extend_from_slice(&records);
     Ok((strings.text, out))
+}
+
+/// Slots for `keys` keys: a power of two, at most two-thirds full, so that a
+/// search meets an empty slot soon.
+fn slots_for(keys: usize) -> usize {
+    (keys + keys / 2 + 1).next_power_of_two()
+}
+
+/// The slot of an open-addressing table (see `format.rs`) where `key` goes:
+/// the first one `is_empty` from its home slot on.
+fn free_slot<T>(slots: &mut [T], key: u64, is_empty: impl Fn(&T) -> bool) -> &mut T {
+    let mut at = home_slot(key, slots.len());
+    while !is_empty(&slots[at]) {
+        at = (at + 1) % slots.len();
+    }
+    &mut slots[at]
 }

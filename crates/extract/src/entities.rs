@@ -267,16 +267,16 @@ impl EntityFinder {
         let mut certain_ids: FxHashSet<&str> = FxHashSet::default();
         let mut names_of: FxHashMap<&str, FxHashSet<&str>> = FxHashMap::default();
         for hit in &hits {
-            if let [only] = hit.entries {
-                let e = self.gazetteer.entry(*only);
-                if !e.ambiguous && e.entity_type != "location" {
-                    certain_ids.insert(e.id);
-                }
+            if let [only] = hit.entries
+                && let (entity_type, ambiguous) = self.gazetteer.kind(*only)
+                && !ambiguous
+                && entity_type != "location"
+            {
+                certain_ids.insert(self.gazetteer.id(*only));
             }
             for &i in hit.entries {
-                let e = self.gazetteer.entry(i);
-                if e.entity_type != "location" {
-                    names_of.entry(e.id).or_default().insert(&text[hit.start..hit.end]);
+                if self.gazetteer.kind(i).0 != "location" {
+                    names_of.entry(self.gazetteer.id(i)).or_default().insert(&text[hit.start..hit.end]);
                 }
             }
         }
@@ -284,12 +284,11 @@ impl EntityFinder {
         // settle what either would leave ambiguous.
         certain_ids.extend(names_of.iter().filter(|(_, names)| names.len() >= 2).map(|(id, _)| *id));
         for hit in &hits {
-            let usable: Vec<&Entry> = hit
-                .entries
-                .iter()
-                .map(|&i| self.gazetteer.entry(i))
-                .filter(|e| !e.case_sensitive || hit.exact)
-                .collect();
+            // Entries are read from the compiled tables as they are needed:
+            // a name such as "San José" has dozens, most of them small
+            // places abroad that `place` drops before reading their names.
+            let usable: Vec<u32> =
+                hit.entries.iter().copied().filter(|&i| hit.exact || !self.gazetteer.is_case_sensitive(i)).collect();
             if let Some(c) = self.organization(hit.start, hit.end, &usable, &country_counts, &certain_ids) {
                 candidates.push(c);
             } else if let Some(c) = self.place(text, hit.start, hit.end, &usable, &doc_countries) {
@@ -340,7 +339,11 @@ impl EntityFinder {
                     longitude: c.lon,
                     method: static_cell(c.method),
                     confidence: c.confidence,
-                    admin1: self.gazetteer.admin1_of(&c.entity_id).map(CompactString::new),
+                    // Only places lie in a division (`build.rs` holds the
+                    // tables to it): other ids are not hashed and looked up.
+                    admin1: (c.entity_type == "location")
+                        .then(|| self.gazetteer.admin1_of(&c.entity_id).map(static_cell))
+                        .flatten(),
                     entity_id: c.entity_id,
                 }
             })
@@ -351,11 +354,16 @@ impl EntityFinder {
         &self,
         start: usize,
         end: usize,
-        entries: &[&Entry],
+        entries: &[u32],
         country_counts: &FxHashMap<CompactString, usize>,
         certain_ids: &FxHashSet<&str>,
     ) -> Option<Candidate> {
-        let orgs: Vec<&&Entry> = entries.iter().filter(|e| e.entity_type != "location").collect();
+        let orgs: Vec<Entry> = entries
+            .iter()
+            .filter(|&&i| self.gazetteer.kind(i).0 != "location")
+            .map(|&i| self.gazetteer.entry(i))
+            .collect();
+        let orgs: Vec<&Entry> = orgs.iter().collect();
         let chosen = if let [only] = orgs[..]
             && !only.ambiguous
         {
@@ -368,7 +376,7 @@ impl EntityFinder {
                 **named
             } else {
                 let best = orgs.iter().map(|e| mentions_of(e)).max().unwrap_or(0);
-                let top: Vec<&&Entry> = orgs.iter().copied().filter(|e| mentions_of(e) == best).collect();
+                let top: Vec<&Entry> = orgs.iter().copied().filter(|e| mentions_of(e) == best).collect();
                 match top[..] {
                     [one] if best > 0 => *one,
                     _ => return None,
@@ -399,7 +407,7 @@ impl EntityFinder {
         text: &str,
         start: usize,
         end: usize,
-        entries: &[&Entry],
+        entries: &[u32],
         doc_countries: &FxHashSet<CompactString>,
     ) -> Option<Candidate> {
         let mut from = start.saturating_sub(40);
@@ -416,15 +424,16 @@ impl EntityFinder {
         let one_word = !found.contains(' ');
         // Read once per name, and only if some entry needs it.
         let locative = std::cell::OnceCell::new();
-        let places: Vec<(bool, &Entry)> = entries
+        let places: Vec<(bool, Entry)> = entries
             .iter()
-            .filter(|e| e.entity_type == "location")
-            .filter_map(|e| {
-                let in_doc = e.country.is_some_and(|c| doc_countries.contains(c));
-                let big = e.population >= 1_000_000;
-                if !(e.region || in_doc || big) {
+            .filter_map(|&i| {
+                let (region, population, country) = self.gazetteer.place_facts(i)?;
+                let in_doc = country.is_some_and(|c| doc_countries.contains(c));
+                let big = population >= 1_000_000;
+                if !(region || in_doc || big) {
                     return None;
                 }
+                let e = self.gazetteer.entry(i);
                 // A one-word town, or a place found by a short alternative name,
                 // needs a locative cue: "Since" is also a Colombian town.
                 if one_word
@@ -434,7 +443,7 @@ impl EntityFinder {
                 {
                     return None;
                 }
-                Some((in_doc, *e))
+                Some((in_doc, e))
             })
             .collect();
         // Whether the context asks for a first-level division is read only

@@ -12,8 +12,6 @@ mod compile;
 mod format;
 mod names;
 
-use rustc_hash::FxHashMap;
-
 use crate::scan::capitalized_word_starts;
 use names::{folded_key, folded_key_continued, word_end};
 pub(crate) use names::{same_name_without_accents, without_accents};
@@ -24,7 +22,7 @@ const STRINGS: &str = include_str!(env!("CRIMEFACTS_GAZETTEER_STRINGS"));
 const TABLES: &[u8] = include_bytes!(env!("CRIMEFACTS_GAZETTEER_TABLES"));
 
 /// One entry of the gazetteer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Entry {
     pub id: &'static str,
     pub entity_type: &'static str,
@@ -35,8 +33,6 @@ pub struct Entry {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub population: u64,
-    /// Match only with this exact case (acronyms, names that are also words).
-    pub case_sensitive: bool,
     /// Needs context: the entry's country named in the document, or another
     /// of its names present.
     pub ambiguous: bool,
@@ -49,13 +45,13 @@ struct Surface {
     entry_count: u32,
 }
 
+/// The compiled tables, read where they lie (see `format.rs`).
 pub struct Gazetteer {
-    pub entries: Vec<Entry>,
-    /// First-level division (department, state) of each GeoNames place, by id;
-    /// a division is its own.
-    admin1_names: FxHashMap<&'static str, &'static str>,
-    surfaces: Vec<Surface>,
+    strings: &'static str,
+    entries: &'static [u8],
+    surfaces: &'static [u8],
     surface_entries: Vec<u32>,
+    division_slots: &'static [u8],
     index: NameIndex,
 }
 
@@ -68,35 +64,17 @@ pub struct Hit<'g> {
     pub exact: bool,
 }
 
-/// Reads the compiled tables record by record.
-struct Records {
-    strings: &'static str,
-    bytes: &'static [u8],
+/// Little-endian numbers and strings at byte offsets of a record.
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
 }
 
-impl Records {
-    fn take(&mut self, n: usize) -> &'static [u8] {
-        let (head, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        head
-    }
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
 
-    fn u32(&mut self) -> u32 {
-        u32::from_le_bytes(self.take(4).try_into().expect("4 bytes"))
-    }
-
-    fn u64(&mut self) -> u64 {
-        u64::from_le_bytes(self.take(8).try_into().expect("8 bytes"))
-    }
-
-    fn string(&mut self) -> Result<&'static str, String> {
-        let (offset, len) = (self.u32() as usize, self.u32() as usize);
-        self.strings.get(offset..offset + len).ok_or_else(|| "the compiled gazetteer points past its strings".into())
-    }
-
-    fn index(&mut self) -> usize {
-        self.u32() as usize
-    }
+fn u32s(bytes: &[u8]) -> Vec<u32> {
+    bytes.chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))).collect()
 }
 
 impl Gazetteer {
@@ -105,82 +83,138 @@ impl Gazetteer {
         Self::from_tables(STRINGS, TABLES)
     }
 
-    /// Tables of another layout, or cut short, fail here.
+    /// Tables of another layout, cut short, or paired with other strings fail
+    /// here; every record of tables that pass points inside the strings
+    /// (`build.rs` writes them so, and a test reads every one).
     fn from_tables(strings: &'static str, tables: &'static [u8]) -> Result<Self, String> {
-        let mut records = Records { strings, bytes: tables };
-        if !records.bytes.starts_with(format::MAGIC) {
+        let Some(rest) = tables.strip_prefix(format::MAGIC) else {
             return Err("the compiled gazetteer has another layout: rebuild the crate".into());
-        }
-        records.take(format::MAGIC.len());
-        if records.bytes.len() < 4 * format::RECORD_BYTES.len() {
+        };
+        let header_bytes = 4 * (1 + format::RECORD_BYTES.len());
+        if rest.len() < header_bytes {
             return Err("the compiled gazetteer is cut short".into());
         }
-        let counts: [usize; 6] = std::array::from_fn(|_| records.index());
-        let expected: usize = counts.iter().zip(format::RECORD_BYTES).map(|(n, bytes)| n * bytes).sum();
-        if records.bytes.len() != expected {
-            return Err(format!(
-                "the compiled gazetteer holds {} bytes of records, not {expected}",
-                records.bytes.len()
-            ));
+        let (header, mut rest) = rest.split_at(header_bytes);
+        if u32_at(header, 0) as usize != strings.len() {
+            return Err("the compiled gazetteer's strings are not the ones its tables point into".into());
         }
-        let [entry_count, surface_count, surface_entry_count, key_count, key_surface_count, first_word_count] = counts;
-
-        let mut entries = Vec::with_capacity(entry_count);
-        let mut admin1_names = FxHashMap::with_capacity_and_hasher(entry_count, Default::default());
-        for _ in 0..entry_count {
-            let (id, canonical, country, division) =
-                (records.string()?, records.string()?, records.string()?, records.string()?);
-            let entity_type = *format::ENTITY_TYPES
-                .get(records.index())
-                .ok_or("the compiled gazetteer names an unknown entity type")?;
-            let flags = records.u32();
-            let population = records.u64();
-            let (lat, lon) = (f64::from_bits(records.u64()), f64::from_bits(records.u64()));
-            if !division.is_empty() {
-                admin1_names.insert(id, division);
-            }
-            entries.push(Entry {
-                id,
-                entity_type,
-                canonical,
-                country: (!country.is_empty()).then_some(country),
-                admin1: flags & format::ADMIN1 != 0,
-                region: flags & format::REGION != 0,
-                lat: (flags & format::HAS_LATITUDE != 0).then_some(lat),
-                lon: (flags & format::HAS_LONGITUDE != 0).then_some(lon),
-                population,
-                case_sensitive: flags & format::CASE_SENSITIVE != 0,
-                ambiguous: flags & format::AMBIGUOUS != 0,
-            });
+        let counts: [usize; 7] = std::array::from_fn(|i| u32_at(header, 4 * (i + 1)) as usize);
+        let expected = counts.iter().zip(format::RECORD_BYTES).map(|(n, bytes)| n * bytes).sum::<usize>()
+            + 2 * format::FILTER_BYTES;
+        if rest.len() != expected {
+            return Err(format!("the compiled gazetteer holds {} bytes of records, not {expected}", rest.len()));
         }
-        let surfaces = (0..surface_count)
-            .map(|_| Ok(Surface { text: records.string()?, first_entry: records.u32(), entry_count: records.u32() }))
-            .collect::<Result<_, String>>()?;
-        let surface_entries = (0..surface_entry_count).map(|_| records.u32()).collect();
-        let mut surfaces_by_key = FxHashMap::with_capacity_and_hasher(key_count, Default::default());
-        for _ in 0..key_count {
-            let key = records.u64();
-            surfaces_by_key.insert(key, (records.index(), records.index()));
+        let [_, _, _, key_slots, _, first_word_slots, division_slots] = counts;
+        if [key_slots, first_word_slots, division_slots].iter().any(|n| !n.is_power_of_two()) {
+            return Err("the compiled gazetteer's slot tables are not powers of two".into());
         }
-        let key_surfaces = (0..key_surface_count).map(|_| records.u32()).collect();
-        let mut longest_by_first_word = FxHashMap::with_capacity_and_hasher(first_word_count, Default::default());
-        for _ in 0..first_word_count {
-            let key = records.u64();
-            longest_by_first_word.insert(key, records.u64() as usize);
-        }
+        let mut sections = counts.iter().zip(format::RECORD_BYTES).map(|(n, bytes)| {
+            let (section, after) = rest.split_at(n * bytes);
+            rest = after;
+            section
+        });
+        let mut next = || sections.next().expect("a section per count");
+        let (entries, surfaces, surface_entries) = (next(), next(), next());
+        let (key_slots, key_surfaces, first_word_slots, division_slots) = (next(), next(), next(), next());
+        drop(sections);
+        let (names, first_words) = rest.split_at(format::FILTER_BYTES);
         let index = NameIndex {
-            may_be_a_name: KeyFilter::of(surfaces_by_key.keys()),
-            may_start_a_name: KeyFilter::of(longest_by_first_word.keys()),
-            surfaces_by_key,
-            key_surfaces,
-            longest_by_first_word,
+            key_slots,
+            key_surfaces: u32s(key_surfaces),
+            first_word_slots,
+            may_be_a_name: KeyFilter { bits: names },
+            may_start_a_name: KeyFilter { bits: first_words },
         };
-        Ok(Self { entries, admin1_names, surfaces, surface_entries, index })
+        Ok(Self { strings, entries, surfaces, surface_entries: u32s(surface_entries), division_slots, index })
     }
 
-    /// The first-level division a place lies in (itself for a division).
-    pub fn admin1_of(&self, id: &str) -> Option<&str> {
-        self.admin1_names.get(id).copied()
+    fn string(&self, record: &[u8], at: usize) -> &'static str {
+        let (offset, len) = (u32_at(record, at) as usize, u32_at(record, at + 4) as usize);
+        let strings: &'static str = self.strings;
+        strings.get(offset..offset + len).expect("the compiled gazetteer points inside its strings")
+    }
+
+    fn entry_record(&self, index: u32) -> &'static [u8] {
+        let at = index as usize * format::ENTRY_BYTES;
+        let entries: &'static [u8] = self.entries;
+        &entries[at..at + format::ENTRY_BYTES]
+    }
+
+    /// Entry `index`, read from its record.
+    pub fn entry(&self, index: u32) -> Entry {
+        let record = self.entry_record(index);
+        let non_empty = |s: &'static str| (!s.is_empty()).then_some(s);
+        let flags = u32_at(record, format::ENTRY_FLAGS_AT);
+        Entry {
+            id: self.string(record, 0),
+            canonical: self.string(record, 8),
+            country: non_empty(self.string(record, 16)),
+            entity_type: format::ENTITY_TYPES[u32_at(record, 32) as usize],
+            admin1: flags & format::ADMIN1 != 0,
+            region: flags & format::REGION != 0,
+            lat: (flags & format::HAS_LATITUDE != 0).then(|| f64::from_bits(u64_at(record, 48))),
+            lon: (flags & format::HAS_LONGITUDE != 0).then(|| f64::from_bits(u64_at(record, 56))),
+            population: u64_at(record, 40),
+            ambiguous: flags & format::AMBIGUOUS != 0,
+        }
+    }
+
+    /// Entry `index`'s type and whether it is ambiguous, without reading its
+    /// strings.
+    pub fn kind(&self, index: u32) -> (&'static str, bool) {
+        let record = self.entry_record(index);
+        let flags = u32_at(record, format::ENTRY_FLAGS_AT);
+        (format::ENTITY_TYPES[u32_at(record, 32) as usize], flags & format::AMBIGUOUS != 0)
+    }
+
+    /// What decides whether a place may be meant, read without its id and
+    /// name: whether entry `index` is a region, its population and its
+    /// country; `None` for an entry that is not a place.
+    pub fn place_facts(&self, index: u32) -> Option<(bool, u64, Option<&'static str>)> {
+        let record = self.entry_record(index);
+        if format::ENTITY_TYPES[u32_at(record, 32) as usize] != "location" {
+            return None;
+        }
+        let region = u32_at(record, format::ENTRY_FLAGS_AT) & format::REGION != 0;
+        let country = self.string(record, 16);
+        Some((region, u64_at(record, 40), (!country.is_empty()).then_some(country)))
+    }
+
+    /// Whether entry `index` matches only in its exact case.
+    pub fn is_case_sensitive(&self, index: u32) -> bool {
+        u32_at(self.entry_record(index), format::ENTRY_FLAGS_AT) & format::CASE_SENSITIVE != 0
+    }
+
+    /// Entry `index`'s id alone.
+    pub fn id(&self, index: u32) -> &'static str {
+        self.string(self.entry_record(index), 0)
+    }
+
+    /// Every entry, in order.
+    #[cfg(test)]
+    fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
+        (0..(self.entries.len() / format::ENTRY_BYTES) as u32).map(|i| self.entry(i))
+    }
+
+    fn surface(&self, index: u32) -> Surface {
+        let at = index as usize * 16;
+        let record = &self.surfaces[at..at + 16];
+        Surface { text: self.string(record, 0), first_entry: u32_at(record, 8), entry_count: u32_at(record, 12) }
+    }
+
+    /// The first-level division a place lies in (itself for a division);
+    /// none for an entry that is not a place.
+    pub fn admin1_of(&self, id: &str) -> Option<&'static str> {
+        let slots = self.division_slots.len() / 4;
+        let mut at = format::home_slot(folded_key(id.as_bytes()), slots);
+        loop {
+            let entry = u32_at(self.division_slots, 4 * at).checked_sub(1)?;
+            let record = self.entry_record(entry);
+            if self.string(record, 0) == id {
+                return Some(self.string(record, 24));
+            }
+            at = (at + 1) & (slots - 1);
+        }
     }
 
     /// Whole-word matches whose case fits: proper names start with a capital;
@@ -188,15 +222,15 @@ impl Gazetteer {
     /// longest surface that fits wins, and the search goes on after it.
     pub fn find<'g>(&'g self, text: &str) -> Vec<Hit<'g>> {
         let fits = |surface: u32, found: &str| {
-            let surface = &self.surfaces[surface as usize];
-            found == surface.text || self.entries_of(surface).iter().any(|&e| !self.entries[e as usize].case_sensitive)
+            let surface = self.surface(surface);
+            found == surface.text || self.entries_of(&surface).iter().any(|&e| !self.is_case_sensitive(e))
         };
         self.index
-            .find(text, |surface| self.surfaces[surface as usize].text, fits)
+            .find(text, |surface| self.surface(surface).text, fits)
             .into_iter()
             .map(|(start, end, surface)| {
-                let surface = &self.surfaces[surface as usize];
-                Hit { start, end, entries: self.entries_of(surface), exact: text[start..end] == *surface.text }
+                let surface = self.surface(surface);
+                Hit { start, end, entries: self.entries_of(&surface), exact: text[start..end] == *surface.text }
             })
             .collect()
     }
@@ -205,10 +239,6 @@ impl Gazetteer {
         let first = surface.first_entry as usize;
         &self.surface_entries[first..first + surface.entry_count as usize]
     }
-
-    pub fn entry(&self, index: u32) -> &Entry {
-        &self.entries[index as usize]
-    }
 }
 
 /// Surfaces by a hash of their ASCII-lowercased bytes (the case rule of the old
@@ -216,55 +246,68 @@ impl Gazetteer {
 /// are hashes, not folded copies, so that neither loading nor matching
 /// allocates a key; a hit is confirmed by comparing the text.
 struct NameIndex {
-    /// The numbers of the surfaces with each key, as a range of `key_surfaces`.
-    surfaces_by_key: FxHashMap<u64, (usize, usize)>,
+    /// Each key with the numbers of its surfaces, as a range of `key_surfaces`.
+    key_slots: &'static [u8],
     key_surfaces: Vec<u32>,
-    /// The longest surface (bytes) starting with each first word: most
-    /// capitalized words start no name, and one lookup says so. A collision
-    /// of two first words only widens the window searched.
-    longest_by_first_word: FxHashMap<u64, usize>,
-    /// Keys of `surfaces_by_key` and of `longest_by_first_word`, in filters
-    /// small enough to stay in cache: most words a text holds start no name
-    /// and end none, and the filters say so without a miss in the maps.
+    /// Each first word with the longest surface (bytes) starting with it:
+    /// most capitalized words start no name, and one lookup says so. A
+    /// collision of two first words only widens the window searched.
+    first_word_slots: &'static [u8],
+    /// Keys of `key_slots` and of `first_word_slots`, in filters small
+    /// enough to stay in cache: most words a text holds start no name and
+    /// end none, and the filters say so without a miss in the slots.
     may_be_a_name: KeyFilter,
     may_start_a_name: KeyFilter,
 }
 
-/// A Bloom filter of keys with two probes: a key it was built with always
-/// passes; about one key in two hundred that it was not passes too (a test
-/// measures it on the surface keys).
+/// A Bloom filter of keys with two probes (`format::filter_probes`): a key
+/// it was built with always passes; about one key in two hundred that it was
+/// not passes too (a test measures it on the surface keys).
 struct KeyFilter {
-    bits: Vec<u64>,
+    bits: &'static [u8],
 }
 
 impl KeyFilter {
-    /// 2^21 bits: 256 KB, for the gazetteer's 74,000 name keys or its
-    /// 45,000 first words.
-    const BITS_LOG2: u32 = 21;
-
-    fn of<'k>(keys: impl Iterator<Item = &'k u64>) -> Self {
-        let mut filter = Self { bits: vec![0; 1 << (Self::BITS_LOG2 - 6)] };
-        for &key in keys {
-            for bit in Self::probes(key) {
-                filter.bits[bit / 64] |= 1 << (bit % 64);
-            }
-        }
-        filter
-    }
-
     fn may_hold(&self, key: u64) -> bool {
-        Self::probes(key).iter().all(|&bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
+        format::filter_probes(key).iter().all(|&bit| self.bits[bit / 8] & (1 << (bit % 8)) != 0)
     }
+}
 
-    /// Two bit numbers from the key, remixed: FNV's low bits alone are weak.
-    fn probes(key: u64) -> [usize; 2] {
-        let mixed = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let mask = (1 << Self::BITS_LOG2) - 1;
-        [(mixed >> (64 - Self::BITS_LOG2)) as usize, (mixed >> 20) as usize & mask]
+/// The 16-byte record of an open-addressing slot table holding `key`, if any
+/// (`empty` tells an empty slot by its record).
+fn slot_of(slots: &[u8], key: u64, empty: impl Fn(&[u8]) -> bool) -> Option<&[u8]> {
+    let n = slots.len() / 16;
+    let mut at = format::home_slot(key, n);
+    loop {
+        let record = &slots[16 * at..16 * at + 16];
+        if empty(record) {
+            return None;
+        }
+        if u64_at(record, 0) == key {
+            return Some(record);
+        }
+        at = (at + 1) & (n - 1);
     }
 }
 
 impl NameIndex {
+    /// The range of `key_surfaces` with `key`.
+    fn surfaces_by_key(&self, key: u64) -> Option<(usize, usize)> {
+        let record = slot_of(self.key_slots, key, |r| u32_at(r, 12) == 0)?;
+        Some((u32_at(record, 8) as usize, u32_at(record, 12) as usize))
+    }
+
+    /// The longest surface (bytes) whose first word has `key`.
+    fn longest_by_first_word(&self, key: u64) -> Option<usize> {
+        slot_of(self.first_word_slots, key, |r| u64_at(r, 8) == 0).map(|r| u64_at(r, 8) as usize)
+    }
+
+    /// Every key of the slots of `slots` (16-byte records) that are not `empty`.
+    #[cfg(test)]
+    fn keys(slots: &[u8], empty: impl Fn(&[u8]) -> bool) -> Vec<u64> {
+        slots.chunks_exact(16).filter(|r| !empty(r)).map(|r| u64_at(r, 0)).collect()
+    }
+
     /// Non-overlapping `(start, end, surface)` matches that start a capitalized
     /// word and end a word, the longest one `fits` accepts at each start.
     /// `surface_text` gives a surface's text by number.
@@ -289,7 +332,7 @@ impl NameIndex {
             if !self.may_start_a_name.may_hold(first_key) {
                 continue;
             }
-            let Some(&longest) = self.longest_by_first_word.get(&first_key) else {
+            let Some(longest) = self.longest_by_first_word(first_key) else {
                 continue;
             };
             let window_end = (start + longest).min(text.len());
@@ -312,7 +355,7 @@ impl NameIndex {
                     return None;
                 }
                 let found = &text[start..end];
-                let &(first, count) = self.surfaces_by_key.get(&key)?;
+                let (first, count) = self.surfaces_by_key(key)?;
                 self.key_surfaces[first..first + count]
                     .iter()
                     .find(|&&s| surface_text(s).as_bytes().eq_ignore_ascii_case(found.as_bytes()) && fits(s, found))
@@ -365,8 +408,16 @@ agency:dea\tagency\tDrug Enforcement Administration\tUS\tDEA\tcs
     fn key_filters_pass_their_keys_and_few_others() {
         let gazetteer = Gazetteer::load().expect("the compiled gazetteer loads");
         let index = &gazetteer.index;
-        assert!(index.surfaces_by_key.keys().all(|&k| index.may_be_a_name.may_hold(k)));
-        assert!(index.longest_by_first_word.keys().all(|&k| index.may_start_a_name.may_hold(k)));
+        let names = NameIndex::keys(index.key_slots, |r| u32_at(r, 12) == 0);
+        let first_words = NameIndex::keys(index.first_word_slots, |r| u64_at(r, 8) == 0);
+        assert!(
+            names.len() > 70_000 && first_words.len() > 40_000,
+            "{} names, {} first words",
+            names.len(),
+            first_words.len()
+        );
+        assert!(names.iter().all(|&k| index.may_be_a_name.may_hold(k)));
+        assert!(first_words.iter().all(|&k| index.may_start_a_name.may_hold(k)));
         let strangers = (0..100_000u64).map(|n| folded_key(format!("no such name {n}").as_bytes()));
         let passing = strangers.filter(|&k| index.may_be_a_name.may_hold(k)).count();
         assert!(passing < 1_500, "{passing} of 100,000 other keys pass");
@@ -376,15 +427,19 @@ agency:dea\tagency\tDrug Enforcement Administration\tUS\tDEA\tcs
     #[test]
     fn compiled_tables_keep_every_field_name_and_rule() {
         let g = compiled(PLACES, REGIONS, ORGANIZATIONS).unwrap();
-        let abancay = g.entries.iter().find(|e| e.id == "geonames:2").unwrap();
+        let abancay = g.entries().find(|e| e.id == "geonames:2").unwrap();
         assert_eq!((abancay.canonical, abancay.country, abancay.population), ("Abancay", Some("PE"), 55_000));
         assert_eq!((abancay.lat, abancay.lon, abancay.admin1), (Some(-13.6), Some(-72.9), false));
         assert_eq!(g.admin1_of("geonames:2"), Some("Apurímac"));
         assert_eq!(g.admin1_of("geonames:1"), Some("Apurímac"), "a division is its own");
-        let vraem = g.entries.iter().find(|e| e.id == "region:vraem").unwrap();
+        let vraem = g.entries().find(|e| e.id == "region:vraem").unwrap();
         assert!(vraem.region && vraem.lat.is_none() && vraem.country == Some("PE"));
-        let dea = g.entries.iter().find(|e| e.id == "agency:dea").unwrap();
-        assert!(dea.case_sensitive && !dea.ambiguous && dea.entity_type == "agency");
+        let dea = g.entries().position(|e| e.id == "agency:dea").unwrap() as u32;
+        assert!(g.is_case_sensitive(dea) && !g.entry(dea).ambiguous && g.kind(dea) == ("agency", false));
+        assert_eq!(g.place_facts(dea), None);
+        let abancay_index = g.entries().position(|e| e.id == "geonames:2").unwrap() as u32;
+        assert_eq!(g.place_facts(abancay_index), Some((false, 55_000, Some("PE"))));
+        assert!(!g.is_case_sensitive(abancay_index));
 
         assert_eq!(
             found(&g, "From Apurimac to Abankay, the Mendozas and the Mendoza clan met the DEA, not the Dea."),
@@ -402,6 +457,35 @@ agency:dea\tagency\tDrug Enforcement Administration\tUS\tDEA\tcs
             [("VALLE DE LOS RIOS".to_string(), vec!["region:vraem"])],
             "names of one letter are dropped; ASCII letters match in any case"
         );
+    }
+
+    /// Every record of the compiled tables reads: strings inside the
+    /// strings, entries of every surface, each key's surfaces found by its
+    /// key, each division found by its entry's id, which only those entries
+    /// have.
+    #[test]
+    fn every_record_of_the_compiled_tables_reads_and_is_found_by_its_key() {
+        let g = Gazetteer::load().expect("the compiled gazetteer loads");
+        let mut divisions = 0;
+        for (i, entry) in g.entries().enumerate() {
+            assert!(!entry.id.is_empty() && !entry.canonical.is_empty(), "entry {i}");
+            let division = g.string(g.entry_record(i as u32), 24);
+            assert_eq!(g.admin1_of(entry.id), (!division.is_empty()).then_some(division), "{}", entry.id);
+            divisions += usize::from(!division.is_empty());
+        }
+        assert!(divisions > 10_000, "{divisions} entries with a division");
+        assert_eq!(g.admin1_of("geonames:no-such-place"), None);
+        let surfaces = g.surfaces.len() / 16;
+        for s in 0..surfaces as u32 {
+            let surface = g.surface(s);
+            assert!(!g.entries_of(&surface).is_empty(), "{:?}", surface.text);
+            let (first, count) = g.index.surfaces_by_key(folded_key(surface.text.as_bytes())).expect("its key");
+            assert!(g.index.key_surfaces[first..first + count].contains(&s), "{:?}", surface.text);
+            let first_word = &surface.text[..word_end(surface.text, 0)];
+            let longest = g.index.longest_by_first_word(folded_key(first_word.as_bytes())).expect("its first word");
+            assert!(longest >= surface.text.len(), "{:?}", surface.text);
+        }
+        assert_eq!(g.index.surfaces_by_key(folded_key(b"no such name at all")), None);
     }
 
     #[test]
