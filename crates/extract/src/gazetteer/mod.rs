@@ -64,7 +64,7 @@ pub struct Hit<'g> {
     pub exact: bool,
 }
 
-/// Little-endian numbers and strings at byte offsets of a record.
+/// Little-endian numbers at byte offsets of a record.
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
 }
