@@ -363,20 +363,19 @@ impl EntityFinder {
             .filter(|&&i| self.gazetteer.kind(i).0 != "location")
             .map(|&i| self.gazetteer.entry(i))
             .collect();
-        let orgs: Vec<&Entry> = orgs.iter().collect();
         let chosen = if let [only] = orgs[..]
             && !only.ambiguous
         {
-            *only
+            only
         } else {
             // Ambiguous: the one whose other names the document uses, else the
             // one from the country the document names most.
             let mentions_of = |e: &Entry| e.country.and_then(|c| country_counts.get(c)).copied().unwrap_or(0);
             if let Some(named) = orgs.iter().find(|e| certain_ids.contains(e.id)) {
-                **named
+                *named
             } else {
-                let best = orgs.iter().map(|e| mentions_of(e)).max().unwrap_or(0);
-                let top: Vec<&Entry> = orgs.iter().copied().filter(|e| mentions_of(e) == best).collect();
+                let best = orgs.iter().map(mentions_of).max().unwrap_or(0);
+                let top: Vec<&Entry> = orgs.iter().filter(|e| mentions_of(e) == best).collect();
                 match top[..] {
                     [one] if best > 0 => *one,
                     _ => return None,
