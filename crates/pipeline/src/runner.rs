@@ -551,25 +551,24 @@ fn write_aggregates(
         // lookup that the other is computing on that same thread.
         let workers = pool.current_num_threads().clamp(1, aggregates.len().max(1));
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let computed: Vec<std::sync::Mutex<Option<anyhow::Result<DataFrame>>>> =
-            aggregates.iter().map(|_| std::sync::Mutex::new(None)).collect();
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(aggregate) = aggregates.get(index) else { break };
-                        let frame = compute_one(aggregate);
-                        *computed[index].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(frame);
-                    }
-                });
-            }
+        let mut computed: Vec<(usize, anyhow::Result<DataFrame>)> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let index = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(aggregate) = aggregates.get(index) else { return done };
+                            done.push((index, compute_one(aggregate)));
+                        }
+                    })
+                })
+                .collect();
+            // A thread that panicked passes its panic on, as the pool did.
+            threads.into_iter().flat_map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
         });
-        let frames = computed.into_iter().map(|slot| {
-            slot.into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .unwrap_or_else(|| Err(anyhow::anyhow!("an aggregate's thread stopped before computing it")))
-        });
+        computed.sort_by_key(|(index, _)| *index);
+        let frames = computed.into_iter().map(|(_, frame)| frame);
         for (aggregate, frame) in aggregates.iter().zip(frames) {
             write(aggregate, frame)?;
         }

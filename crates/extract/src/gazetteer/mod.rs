@@ -221,12 +221,15 @@ impl Gazetteer {
     /// case-sensitive entries match exactly. At each capitalized word the
     /// longest surface that fits wins, and the search goes on after it.
     pub fn find<'g>(&'g self, text: &str) -> Vec<Hit<'g>> {
+        // Each candidate surface is read from its record once: its text in
+        // any ASCII case, then its exact case unless an entry allows any.
         let fits = |surface: u32, found: &str| {
             let surface = self.surface(surface);
-            found == surface.text || self.entries_of(&surface).iter().any(|&e| !self.is_case_sensitive(e))
+            surface.text.as_bytes().eq_ignore_ascii_case(found.as_bytes())
+                && (found == surface.text || self.entries_of(&surface).iter().any(|&e| !self.is_case_sensitive(e)))
         };
         self.index
-            .find(text, |surface| self.surface(surface).text, fits)
+            .find(text, fits)
             .into_iter()
             .map(|(start, end, surface)| {
                 let surface = self.surface(surface);
@@ -309,14 +312,10 @@ impl NameIndex {
     }
 
     /// Non-overlapping `(start, end, surface)` matches that start a capitalized
-    /// word and end a word, the longest one `fits` accepts at each start.
-    /// `surface_text` gives a surface's text by number.
-    fn find<'s>(
-        &self,
-        text: &str,
-        surface_text: impl Fn(u32) -> &'s str,
-        fits: impl Fn(u32, &str) -> bool,
-    ) -> Vec<(usize, usize, u32)> {
+    /// word and end a word, the longest one `fits` accepts at each start:
+    /// `fits(surface, found)` says whether surface number `surface` is the
+    /// text `found` (the index only knows their keys are equal).
+    fn find(&self, text: &str, fits: impl Fn(u32, &str) -> bool) -> Vec<(usize, usize, u32)> {
         let mut out = Vec::new();
         let mut at = 0;
         // The word ends of one window, each with the key of the name up to it.
@@ -356,10 +355,7 @@ impl NameIndex {
                 }
                 let found = &text[start..end];
                 let (first, count) = self.surfaces_by_key(key)?;
-                self.key_surfaces[first..first + count]
-                    .iter()
-                    .find(|&&s| surface_text(s).as_bytes().eq_ignore_ascii_case(found.as_bytes()) && fits(s, found))
-                    .map(|&s| (end, s))
+                self.key_surfaces[first..first + count].iter().find(|&&s| fits(s, found)).map(|&s| (end, s))
             });
             if let Some((end, surface)) = found {
                 out.push((start, end, surface));
