@@ -35,7 +35,7 @@ from bench import ROOT, build_corpus  # noqa: E402
 # still split (a binary runs only one of each pair).
 PARTS = [
     ("start-up of extract", 0, ["crimefacts_extract::Extract::new"]),
-    ("corpus pass", 0, ["crimefacts_pipeline::runner::corpus_pass"]),
+    ("corpus pass", 0, ["crimefacts_pipeline::runner::corpus_pass", "crimefacts_pipeline::runner::learn_from_corpus"]),
     ("normalize", 0, [
         "<crimefacts_normalize::Normalize as crimefacts_model::stage::DocumentStage>::process_batch",
         "<crimefacts_normalize::Normalize as crimefacts_model::stage::DocumentStage>::process",

@@ -63,11 +63,15 @@ pub struct Options {
     pub batch_size: usize,
     /// Publisher of documents whose page, URL or metadata names none.
     pub publisher: Option<String>,
+    /// Input bytes the corpus pass keeps, parsed, for the main pass (memory
+    /// holds about twice this): a corpus this small is read and parsed once,
+    /// a larger one from the first file that did not fit. 0 keeps nothing.
+    pub kept_input_bytes: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { batch_size: 256, publisher: None }
+        Self { batch_size: 256, publisher: None, kept_input_bytes: 32 << 20 }
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod allocator;
 pub mod config;
 pub mod document_index;
+mod input;
 pub mod registry;
 pub mod runner;
 pub mod shards;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use crimefacts_aggregate::{Aggregate, Build, Combine, DocumentIndex, Plan, TableSources, detached, scan_file};
-use crimefacts_ingest::{InputFile, RawUnit, Shard, UnitReader, discover, parse_unit};
+use crimefacts_ingest::{InputFile, RawUnit, Shard, UnitReader, discover};
 use crimefacts_model::{
     AMOUNTS, ATTRIBUTIONS, BOILERPLATE, Batch, DATES, DOCUMENTS, DocRows, DocumentStage, EVENTS, FLOWS, Failure,
     MENTIONS, Progress, REJECTS, Reject, SENTENCES, TableSchema,
@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use crate::allocator::{Purge, purge_freed_memory};
 use crate::config::PipelineConfig;
 use crate::document_index::{self, IndexBuilder};
+use crate::input::{Input, InputState, KeptInput, ParsedUnit, parse};
 use crate::registry::{select_aggregates, stage_entries};
 use crate::shards::ShardManifest;
 use crate::sink::{Destination, FileMetadata, ParquetFile, TableWriter, create_parquet_file, write_frame};
@@ -332,6 +333,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
         entries.map(|(i, entry)| Ok((i, (entry.build)(&stage_options)?))).collect()
     };
     let mut corpus_time = Duration::ZERO;
+    // Set only when the corpus pass runs: without it every file is read in the main pass.
+    let mut kept = None;
     let (learners, others) = pool.install(|| {
         rayon::join(
             || -> anyhow::Result<(Vec<InputFile>, Vec<Reject>, Built)> {
@@ -341,7 +344,8 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
                 if !learners.is_empty() {
                     let started = Instant::now();
                     let units = UnitReader::with_limits(files.clone(), config.limits.read_limits());
-                    corpus_pass(&mut learners, units, batch_size(config), &pool);
+                    let keeping = kept.insert(KeptInput::new(config.options.kept_input_bytes));
+                    learn_from_corpus(&mut learners, units, batch_size(config), &pool, keeping);
                     corpus_time = started.elapsed();
                     tracing::info!(seconds = corpus_time.as_secs_f64(), "corpus pass done");
                 }
@@ -350,7 +354,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
             || build(false),
         )
     });
-    let (mut files, mut discovery_rejects, mut stages) = learners?;
+    let (files, mut discovery_rejects, mut stages) = learners?;
     stages.extend(others?);
     stages.sort_by_key(|(i, _)| *i);
     let stages: Vec<Box<dyn DocumentStage>> = stages.into_iter().map(|(_, s)| s).collect();
@@ -362,29 +366,37 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
     }
     document_index::remove(&output)?;
 
+    let (mut kept, mut unread) = match kept {
+        Some(kept) => kept.finish(files),
+        None => (Vec::new(), files),
+    };
+    tracing::debug!(kept = kept.len(), unread_files = unread.len(), "input kept from the corpus pass");
     if let Some(shard) = options.shard {
-        files.retain(|f| shard.contains(&f.source));
+        kept.retain(|input| shard.contains(input.source()));
+        unread.retain(|f| shard.contains(&f.source));
         discovery_rejects.retain(|r| shard.contains(&r.source));
-        tracing::info!(files = files.len(), %shard, "files of this shard");
+        tracing::info!(kept = kept.len(), unread_files = unread.len(), %shard, "input of this shard");
     }
     // The sizes are asked of the file system again only for a bar that is shown.
     let progress = progress_bar(options.progress, || {
-        files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum()
+        let unread_bytes: u64 = unread.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
+        kept.iter().map(|input| input.bytes).sum::<u64>() + unread_bytes
     });
 
     let meta = FileMetadata { pipeline: config.name.clone(), shard: options.shard.map(|s| s.to_string()) };
     let writers = Writers::create(&output, &meta, options.shard)?;
     let mut summary = RunSummary { output: output.clone(), ..RunSummary::default() };
-    let mut units = UnitReader::with_limits(files, config.limits.read_limits());
+    let mut units =
+        kept.into_iter().chain(UnitReader::with_limits(unread, config.limits.read_limits()).map(Input::read));
     let budget = Duration::from_millis(config.limits.document_time_budget_ms);
 
     let mut sink = BatchSink { writers, tally: Tally::default(), clock: &clock, pool: &pool };
     for reject in &discovery_rejects {
         sink.reject(reject)?;
     }
-    let mut next_batch = || -> Option<(Vec<Result<RawUnit, Reject>>, u64)> {
-        let batch: Vec<Result<RawUnit, Reject>> = units.by_ref().take(batch_size(config)).collect();
-        let bytes = batch.iter().flatten().map(|u| u.bytes.len() as u64).sum();
+    let mut next_batch = || -> Option<(Vec<Input>, u64)> {
+        let batch: Vec<Input> = units.by_ref().take(batch_size(config)).collect();
+        let bytes = batch.iter().map(|input| input.bytes).sum();
         (!batch.is_empty()).then_some((batch, bytes))
     };
     let chunk = chunk_size(batch_size(config), pool.current_num_threads());
@@ -661,29 +673,46 @@ fn batch_size(config: &PipelineConfig) -> usize {
 /// here; the main pass records them.
 pub fn corpus_pass(
     stages: &mut [Box<dyn DocumentStage>],
-    mut units: UnitReader,
+    units: UnitReader,
     batch_size: usize,
     pool: &rayon::ThreadPool,
 ) {
+    learn_from_corpus(stages, units, batch_size, pool, &mut KeptInput::new(0));
+}
+
+/// [`corpus_pass`], keeping what it parsed in `kept` for the main pass.
+fn learn_from_corpus(
+    stages: &mut [Box<dyn DocumentStage>],
+    mut units: UnitReader,
+    batch_size: usize,
+    pool: &rayon::ThreadPool,
+    kept: &mut KeptInput,
+) {
     let learning: Vec<usize> = (0..stages.len()).filter(|&i| stages[i].needs_corpus_pass()).collect();
-    let mut learn_from = |batch: Vec<RawUnit>| {
-        let docs: Vec<DocRows> =
-            pool.install(|| batch.par_iter().filter_map(|unit| parse_unit(unit).ok()).map(DocRows::from_raw).collect());
+    let mut learn_from = |batch: Vec<Result<RawUnit, Reject>>| {
+        let inputs: Vec<Input> =
+            pool.install(|| batch.into_par_iter().map(|unit| Input::read(unit).parsed()).collect());
         for &i in &learning {
             let stage = &stages[i];
             let summaries: Vec<_> = pool.install(|| {
-                docs.par_iter()
-                    .map(|doc| catch_unwind(AssertUnwindSafe(|| stage.summarize(doc))).ok().flatten())
+                inputs
+                    .par_iter()
+                    .map(|input| {
+                        let doc = input.document()?;
+                        catch_unwind(AssertUnwindSafe(|| stage.summarize(doc))).ok().flatten()
+                    })
                     .collect()
             });
             let stage = &mut stages[i];
-            for (doc, summary) in docs.iter().zip(summaries) {
-                stage.absorb(doc, summary);
+            for (input, summary) in inputs.iter().zip(summaries) {
+                if let Some(doc) = input.document() {
+                    stage.absorb(doc, summary);
+                }
             }
         }
+        kept.keep(inputs);
     };
-    let mut next_batch =
-        move || Some(units.by_ref().take(batch_size).flatten().collect::<Vec<_>>()).filter(|b| !b.is_empty());
+    let mut next_batch = move || Some(units.by_ref().take(batch_size).collect::<Vec<_>>()).filter(|b| !b.is_empty());
     if pool.current_num_threads() == 1 {
         while let Some(batch) = next_batch() {
             learn_from(batch);
@@ -784,7 +813,7 @@ fn chunks_of<T>(items: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
 /// after a step, rejects that document (with the stage's name) instead of
 /// stopping the run. Outcomes are in the units' order.
 fn process_chunk(
-    units: Vec<Result<RawUnit, Reject>>,
+    units: Vec<Input>,
     stages: &[Box<dyn DocumentStage>],
     clock: &PhaseClock,
     budget: Duration,
@@ -794,22 +823,23 @@ fn process_chunk(
     let mut docs = Vec::new();
     let mut origins = Vec::new();
     let mut progress = Vec::new();
-    for unit in units {
-        let unit = match unit {
-            Ok(unit) => unit,
-            Err(reject) => {
-                outcomes.push(Some(Outcome::Rejected(reject)));
-                continue;
+    for input in units {
+        let parsed = match input.state {
+            InputState::Read(unit) => {
+                let parsing = Instant::now();
+                let parsed = parse(unit);
+                clock.add(clock.ingest, parsing);
+                parsed
             }
+            InputState::Parsed(parsed) => Ok(parsed),
+            InputState::Rejected(reject) => Err(reject),
         };
-        let parsing = Instant::now();
-        let parsed = parse_unit(&unit);
-        clock.add(clock.ingest, parsing);
         match parsed {
-            Ok(document) => {
-                docs.push(DocRows::from_raw(document));
-                origins.push((outcomes.len(), unit.source, unit.line));
-                progress.push(Progress { spent: parsing.elapsed(), failure: None });
+            Ok(parsed) => {
+                let ParsedUnit { source, line, parse_time, doc } = *parsed;
+                docs.push(doc);
+                origins.push((outcomes.len(), source, line));
+                progress.push(Progress { spent: parse_time, failure: None });
                 outcomes.push(None);
             }
             Err(reject) => outcomes.push(Some(Outcome::Rejected(reject))),
@@ -870,6 +900,7 @@ mod tests {
     use crimefacts_model::{DocRows, DocumentStage, Reject, StageError};
 
     use super::{InOrder, Outcome, PhaseClock, chunk_size, chunks_of, process_chunk};
+    use crate::input::Input;
 
     /// Appends its name to the text; fails on "error <name>" and panics on
     /// "panic <name>".
@@ -903,14 +934,15 @@ mod tests {
         };
         let unreadable =
             Reject { source: "s/x".into(), line: None, stage: "ingest".into(), reason: "unreadable".into() };
+        // "b" and "error two" come parsed, as the corpus pass keeps them.
         let units = vec![
-            unit("a"),
-            unit("error one"),
-            Err(unreadable.clone()),
-            unit("panic two"),
-            unit("  "),
-            unit("b"),
-            unit("error two"),
+            Input::read(unit("a")),
+            Input::read(unit("error one")),
+            Input::read(Err(unreadable.clone())),
+            Input::read(unit("panic two")),
+            Input::read(unit("  ")),
+            Input::read(unit("b")).parsed(),
+            Input::read(unit("error two")).parsed(),
         ];
         let stages: Vec<Box<dyn DocumentStage>> = vec![Box::new(Marking("one")), Box::new(Marking("two"))];
         let clock = PhaseClock::new(&stages);

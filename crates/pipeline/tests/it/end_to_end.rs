@@ -136,6 +136,55 @@ fn many_small_chunks_on_three_workers_land_in_input_order() {
 }
 
 #[test]
+fn documents_kept_from_the_corpus_pass_give_the_tables_of_documents_read_again() {
+    // Text files, a jsonl file of several articles, and units that are
+    // rejected when read (too large) and when parsed (invalid UTF-8): kept
+    // whole, kept up to a file in the middle, or read again.
+    let input = tempfile::tempdir().unwrap();
+    let mut seeds: Vec<_> = std::fs::read_dir(seeds_dir()).unwrap().map(|e| e.unwrap().path()).collect();
+    seeds.sort();
+    let texts: Vec<String> = seeds.iter().map(|s| std::fs::read_to_string(s).unwrap()).collect();
+    for (i, text) in texts.iter().enumerate() {
+        std::fs::write(input.path().join(format!("a{i}.txt")), text).unwrap();
+    }
+    let lines: Vec<String> = texts
+        .iter()
+        .map(|t| serde_json::json!({"text": format!("Copy\n\n{t}"), "publisher": "InSight Crime"}).to_string())
+        .collect();
+    std::fs::write(input.path().join("b.jsonl"), lines.join("\n")).unwrap();
+    std::fs::write(input.path().join("c_latin1.txt"), b"Caf\xe9 con leche en Bogot\xe1").unwrap();
+    std::fs::write(input.path().join("d_large.txt"), "x ".repeat(60_000)).unwrap();
+    std::fs::write(input.path().join("e.txt"), &texts[0]).unwrap();
+    let total: u64 = std::fs::read_dir(input.path()).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+
+    let run_keeping = |kept_input_bytes: u64| {
+        let out = tempfile::tempdir().unwrap();
+        let mut config = default_config();
+        config.input = input.path().to_str().unwrap().to_string();
+        config.output = out.path().to_str().unwrap().to_string();
+        config.options.batch_size = 4;
+        config.options.kept_input_bytes = kept_input_bytes;
+        config.limits.max_document_bytes = 100_000;
+        let summary = run(&RunOptions { config, threads: Some(2), progress: false, shard: None }).unwrap();
+        assert_eq!((summary.documents, summary.rejects()), (2 * texts.len() + 1, 2), "keeping {kept_input_bytes}");
+        out
+    };
+    let again = run_keeping(0);
+    // With the text files and one line: the jsonl file's second line goes
+    // over the budget, so from that file on, files are read again.
+    let a_files: u64 = texts.iter().map(|t| t.len() as u64).sum();
+    for kept_input_bytes in [a_files + lines[0].len() as u64 + 10, 10 * total] {
+        let kept = run_keeping(kept_input_bytes);
+        for table in all_tables() {
+            let name = format!("{}.parquet", table.name);
+            let left = std::fs::read(again.path().join(&name)).unwrap();
+            let right = std::fs::read(kept.path().join(&name)).unwrap();
+            assert!(left == right, "{name} differs between keeping {kept_input_bytes} bytes and none");
+        }
+    }
+}
+
+#[test]
 fn a_republished_story_is_marked_as_a_duplicate_of_the_first_copy() {
     let story = "Police in Ecuador seized four tons of cocaine hidden in a container of bananas bound for Antwerp, the interior ministry said on Monday.\n\nThe shipment was found during a routine inspection at the port of Guayaquil, where traffickers often mix drugs with fruit exports to avoid detection.\n\nThree people were arrested, including a port worker who allegedly helped load the container, officials said.";
     let other = "Colombian authorities destroyed twelve cocaine laboratories in the department of Nariño last week, the army said in a statement on Sunday.\n\nThe laboratories could produce up to two tons of cocaine a month and belonged to a dissident faction of the former FARC guerrilla, according to the army.\n\nNo arrests were reported during the operation, which involved more than two hundred soldiers.";
