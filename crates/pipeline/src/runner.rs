@@ -669,8 +669,8 @@ fn batch_size(config: &PipelineConfig) -> usize {
 
 /// The corpus pass: documents are parsed and summarized in parallel, batch by
 /// batch, and each summary is absorbed in input order, so that what a stage
-/// learns does not depend on the thread count. Unreadable inputs are skipped
-/// here; the main pass records them.
+/// learns does not depend on the thread count. Inputs that cannot be read or
+/// parsed teach nothing; the main pass records them as rejects.
 pub fn corpus_pass(
     stages: &mut [Box<dyn DocumentStage>],
     units: UnitReader,

@@ -6,7 +6,7 @@ use crimefacts_pipeline::sink::check_frame;
 
 use crimefacts_pipeline::{RunOptions, run};
 
-use crate::support::{default_config, ints, read_table, run_into, seeds_dir, strings};
+use crate::support::{assert_same_tables, config_between, ints, read_table, run_into, seed_texts, seeds_dir, strings};
 
 #[test]
 fn default_pipeline_writes_every_contract_table() {
@@ -89,12 +89,7 @@ fn two_runs_give_byte_identical_tables_whatever_the_thread_count() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     run_into(&seeds_dir(), a.path(), 1);
     run_into(&seeds_dir(), b.path(), 2);
-    for table in all_tables() {
-        let name = format!("{}.parquet", table.name);
-        let left = std::fs::read(a.path().join(&name)).unwrap();
-        let right = std::fs::read(b.path().join(&name)).unwrap();
-        assert!(left == right, "{name} differs between runs");
-    }
+    assert_same_tables(a.path(), b.path(), "between runs");
 }
 
 #[test]
@@ -102,21 +97,16 @@ fn many_small_chunks_on_three_workers_land_in_input_order() {
     // Batches of three documents go to the pool one document per chunk, so
     // chunks finish out of order and the writer must put them back.
     let input = tempfile::tempdir().unwrap();
-    let mut seeds: Vec<_> = std::fs::read_dir(seeds_dir()).unwrap().map(|e| e.unwrap().path()).collect();
-    seeds.sort();
+    let seeds = seed_texts();
     for copy in 0..8 {
-        for seed in &seeds {
-            let text = std::fs::read_to_string(seed).unwrap();
-            let name = format!("{copy}_{}", seed.file_name().unwrap().to_str().unwrap());
-            std::fs::write(input.path().join(name), format!("Copy {copy}\n\n{text}")).unwrap();
+        for (name, text) in &seeds {
+            std::fs::write(input.path().join(format!("{copy}_{name}")), format!("Copy {copy}\n\n{text}")).unwrap();
         }
     }
     std::fs::write(input.path().join("4_empty.txt"), " \n").unwrap();
     let run_with = |threads: usize| {
         let out = tempfile::tempdir().unwrap();
-        let mut config = default_config();
-        config.input = input.path().to_str().unwrap().to_string();
-        config.output = out.path().to_str().unwrap().to_string();
+        let mut config = config_between(input.path(), out.path());
         config.options.batch_size = 3;
         let summary = run(&RunOptions { config, threads: Some(threads), progress: false, shard: None }).unwrap();
         assert_eq!((summary.documents, summary.rejects()), (40, 1));
@@ -127,12 +117,7 @@ fn many_small_chunks_on_three_workers_land_in_input_order() {
     let mut sorted = sources.clone();
     sorted.sort();
     assert_eq!(sources, sorted);
-    for table in all_tables() {
-        let name = format!("{}.parquet", table.name);
-        let left = std::fs::read(one.path().join(&name)).unwrap();
-        let right = std::fs::read(three.path().join(&name)).unwrap();
-        assert!(left == right, "{name} differs between one and three workers");
-    }
+    assert_same_tables(one.path(), three.path(), "between one and three workers");
 }
 
 #[test]
@@ -141,9 +126,7 @@ fn documents_kept_from_the_corpus_pass_give_the_tables_of_documents_read_again()
     // rejected when read (too large) and when parsed (invalid UTF-8): kept
     // whole, kept up to a file in the middle, or read again.
     let input = tempfile::tempdir().unwrap();
-    let mut seeds: Vec<_> = std::fs::read_dir(seeds_dir()).unwrap().map(|e| e.unwrap().path()).collect();
-    seeds.sort();
-    let texts: Vec<String> = seeds.iter().map(|s| std::fs::read_to_string(s).unwrap()).collect();
+    let texts: Vec<String> = seed_texts().into_iter().map(|(_, text)| text).collect();
     for (i, text) in texts.iter().enumerate() {
         std::fs::write(input.path().join(format!("a{i}.txt")), text).unwrap();
     }
@@ -159,9 +142,7 @@ fn documents_kept_from_the_corpus_pass_give_the_tables_of_documents_read_again()
 
     let run_keeping = |kept_input_bytes: u64| {
         let out = tempfile::tempdir().unwrap();
-        let mut config = default_config();
-        config.input = input.path().to_str().unwrap().to_string();
-        config.output = out.path().to_str().unwrap().to_string();
+        let mut config = config_between(input.path(), out.path());
         config.options.batch_size = 4;
         config.options.kept_input_bytes = kept_input_bytes;
         config.limits.max_document_bytes = 100_000;
@@ -175,12 +156,7 @@ fn documents_kept_from_the_corpus_pass_give_the_tables_of_documents_read_again()
     let a_files: u64 = texts.iter().map(|t| t.len() as u64).sum();
     for kept_input_bytes in [a_files + lines[0].len() as u64 + 10, 10 * total] {
         let kept = run_keeping(kept_input_bytes);
-        for table in all_tables() {
-            let name = format!("{}.parquet", table.name);
-            let left = std::fs::read(again.path().join(&name)).unwrap();
-            let right = std::fs::read(kept.path().join(&name)).unwrap();
-            assert!(left == right, "{name} differs between keeping {kept_input_bytes} bytes and none");
-        }
+        assert_same_tables(again.path(), kept.path(), &format!("between keeping {kept_input_bytes} bytes and none"));
     }
 }
 

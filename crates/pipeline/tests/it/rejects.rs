@@ -66,9 +66,7 @@ fn limits_from_the_pipeline_file_reject_what_is_too_big_or_too_slow_and_keep_the
     write("feed.jsonl", format!("{{\"text\": \"Brazil seized 2 tons.\"}}\n{long_line}\n{{\"text\": 42}}\n").as_bytes());
 
     let out = tempfile::tempdir().unwrap();
-    let mut config = crate::support::default_config();
-    config.input = input.path().to_str().unwrap().into();
-    config.output = out.path().to_str().unwrap().into();
+    let mut config = crate::support::config_between(input.path(), out.path());
     config.limits.max_document_bytes = 1000;
     let summary = run(&RunOptions { config: config.clone(), threads: Some(2), progress: false, shard: None }).unwrap();
     assert_eq!(summary.documents, 2, "small.txt and the first jsonl line");

@@ -14,16 +14,39 @@ pub fn seeds_dir() -> PathBuf {
     workspace_root().join("seeds")
 }
 
+/// The seed articles as (file name, text), in file-name order.
+pub fn seed_texts() -> Vec<(String, String)> {
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(seeds_dir()).unwrap().map(|e| e.unwrap().path()).collect();
+    seeds.sort();
+    let name = |p: &Path| p.file_name().unwrap().to_str().unwrap().to_string();
+    seeds.iter().map(|p| (name(p), std::fs::read_to_string(p).unwrap())).collect()
+}
+
 pub fn default_config() -> PipelineConfig {
     PipelineConfig::load(&workspace_root().join("pipelines/default.toml")).unwrap()
 }
 
-/// Runs the default pipeline on `input` into `output`.
-pub fn run_into(input: &Path, output: &Path, threads: usize) -> RunSummary {
+/// The default pipeline, reading `input` and writing `output`.
+pub fn config_between(input: &Path, output: &Path) -> PipelineConfig {
     let mut config = default_config();
     config.input = input.to_str().unwrap().to_string();
     config.output = output.to_str().unwrap().to_string();
+    config
+}
+
+/// Runs the default pipeline on `input` into `output`.
+pub fn run_into(input: &Path, output: &Path, threads: usize) -> RunSummary {
+    let config = config_between(input, output);
     run(&RunOptions { config, threads: Some(threads), progress: false, shard: None }).unwrap()
+}
+
+/// Every contract table of two output folders is the same file, byte for byte.
+pub fn assert_same_tables(left: &Path, right: &Path, what: &str) {
+    for table in crimefacts_model::all_tables() {
+        let name = format!("{}.parquet", table.name);
+        let (a, b) = (std::fs::read(left.join(&name)).unwrap(), std::fs::read(right.join(&name)).unwrap());
+        assert!(a == b, "{name} differs {what}");
+    }
 }
 
 pub fn read_table(dir: &Path, table: &str) -> DataFrame {
@@ -42,8 +65,6 @@ pub fn ints(frame: &DataFrame, column: &str) -> Vec<i64> {
 
 /// Runs one shard of the default pipeline on `input` into `output`.
 pub fn run_shard_into(input: &Path, output: &Path, shard: crimefacts_ingest::Shard) -> RunSummary {
-    let mut config = default_config();
-    config.input = input.to_str().unwrap().to_string();
-    config.output = output.to_str().unwrap().to_string();
+    let config = config_between(input, output);
     run(&RunOptions { config, threads: Some(2), progress: false, shard: Some(shard) }).unwrap()
 }
