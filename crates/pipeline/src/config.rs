@@ -131,6 +131,15 @@ mod tests {
     }
 
     #[test]
+    fn the_corpus_pass_keeps_32_mib_unless_the_pipeline_file_says_otherwise() {
+        let base = "name='x'\ninput='a'\noutput='b'\nstages=[]\n";
+        assert_eq!(PipelineConfig::parse(base).unwrap().options.kept_input_bytes, 32 << 20);
+        let none = PipelineConfig::parse(&format!("{base}[options]\nkept_input_bytes=0")).unwrap();
+        assert_eq!(none.options.kept_input_bytes, 0);
+        assert_eq!(none.options.batch_size, 256);
+    }
+
+    #[test]
     fn unknown_keys_are_errors_not_silently_ignored() {
         let err = PipelineConfig::parse("name='x'\ninput='a'\noutput='b'\nstages=[]\nstagse=['x']").unwrap_err();
         assert!(format!("{err:#}").contains("stagse"), "{err:#}");
