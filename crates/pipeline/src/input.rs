@@ -117,11 +117,15 @@ impl KeptInput {
     /// The kept inputs and the files still to read, in input order. `files`
     /// are the files the corpus pass read.
     pub fn finish(self, mut files: Vec<InputFile>) -> (Vec<Input>, Vec<InputFile>) {
-        let unread = match &self.first_unkept {
-            Some(source) => files.iter().position(|f| &f.source == source).unwrap_or(0),
-            None => files.len(),
-        };
-        (self.inputs, files.split_off(unread))
+        let Some(source) = &self.first_unkept else { return (self.inputs, Vec::new()) };
+        match files.iter().position(|f| &f.source == source) {
+            Some(first_unread) => {
+                let unread = files.split_off(first_unread);
+                (self.inputs, unread)
+            }
+            // Not a file the pass read: nothing is kept rather than a unit read twice.
+            None => (Vec::new(), files),
+        }
     }
 }
 
@@ -177,6 +181,15 @@ mod tests {
         assert!(matches!(inputs[1].state, InputState::Rejected(_)));
         assert_eq!(inputs[2].document().map(|d| d.raw_text.as_str()), Some("more text"));
         assert!(unread.is_empty());
+    }
+
+    #[test]
+    fn a_unit_from_a_file_not_in_the_list_keeps_nothing_so_no_unit_is_read_twice() {
+        let mut kept = KeptInput::new(4);
+        kept.keep(vec![unit("a", 1, "aaa"), unit("elsewhere", 1, "bbb")]);
+        let (inputs, unread) = kept.finish(vec![file("a"), file("b")]);
+        assert!(inputs.is_empty());
+        assert_eq!(unread.len(), 2);
     }
 
     #[test]
