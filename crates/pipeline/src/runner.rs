@@ -50,6 +50,9 @@ pub struct RunSummary {
     /// Rejects per stage.
     pub rejects_by_stage: BTreeMap<String, usize>,
     pub input_bytes: u64,
+    /// Units (documents and rejects) the main pass took as the corpus pass
+    /// kept them, without reading them again.
+    pub kept_units: usize,
     pub seconds: f64,
     /// CPU seconds per phase (`ingest`, each stage, `corpus pass`, `write`,
     /// `aggregate`), summed over threads, in the order phases first ran.
@@ -385,7 +388,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunSummary> {
 
     let meta = FileMetadata { pipeline: config.name.clone(), shard: options.shard.map(|s| s.to_string()) };
     let writers = Writers::create(&output, &meta, options.shard)?;
-    let mut summary = RunSummary { output: output.clone(), ..RunSummary::default() };
+    let mut summary = RunSummary { output: output.clone(), kept_units: kept.len(), ..RunSummary::default() };
     let mut units =
         kept.into_iter().chain(UnitReader::with_limits(unread, config.limits.read_limits()).map(Input::read));
     let budget = Duration::from_millis(config.limits.document_time_budget_ms);

@@ -148,14 +148,19 @@ fn documents_kept_from_the_corpus_pass_give_the_tables_of_documents_read_again()
         config.limits.max_document_bytes = 100_000;
         let summary = run(&RunOptions { config, threads: Some(2), progress: false, shard: None }).unwrap();
         assert_eq!((summary.documents, summary.rejects()), (2 * texts.len() + 1, 2), "keeping {kept_input_bytes}");
-        out
+        (out, summary.kept_units)
     };
-    let again = run_keeping(0);
+    let (again, none_kept) = run_keeping(0);
+    assert_eq!(none_kept, 0);
     // With the text files and one line: the jsonl file's second line goes
-    // over the budget, so from that file on, files are read again.
+    // over the budget, so the line already kept is dropped and from that file
+    // on, files are read again. With room for everything, every unit is kept,
+    // the two rejects too.
     let a_files: u64 = texts.iter().map(|t| t.len() as u64).sum();
-    for kept_input_bytes in [a_files + lines[0].len() as u64 + 10, 10 * total] {
-        let kept = run_keeping(kept_input_bytes);
+    let budgets = [(a_files + lines[0].len() as u64 + 10, texts.len()), (10 * total, 2 * texts.len() + 3)];
+    for (kept_input_bytes, units_kept) in budgets {
+        let (kept, kept_units) = run_keeping(kept_input_bytes);
+        assert_eq!(kept_units, units_kept, "keeping {kept_input_bytes} bytes");
         assert_same_tables(again.path(), kept.path(), &format!("between keeping {kept_input_bytes} bytes and none"));
     }
 }
