@@ -43,6 +43,16 @@ bench MB="20" SPACY_MB="2" REPEAT="3": _venv-spacy
     cargo build --release --locked -p crimefacts-pipeline
     python3 scripts/bench.py --compare --mb {{MB}} --spacy-mb {{SPACY_MB}} --spacy-python {{spacy_python}} --repeat {{REPEAT}}
 
+# `just bench` on the profile-guided build of `just build-pgo` (target/pgo/release/crimefacts).
+bench-pgo MB="20" SPACY_MB="2" REPEAT="3": _venv-spacy build-pgo
+    python3 scripts/bench.py --compare --mb {{MB}} --spacy-mb {{SPACY_MB}} --spacy-python {{spacy_python}} --repeat {{REPEAT}} --binary target/pgo/release/crimefacts
+
+# Profile-guided release build: instrumented build, a training run on seeds/ cycled to 4 MB,
+# then a build with the profile, checked to write the same tables as the plain release build.
+# About twice a clean release build; the result is target/pgo/release/crimefacts.
+build-pgo:
+    python3 scripts/build_pgo.py
+
 # Throughput of crimefacts alone on MB megabytes cycled from seeds/, THREADS 0 = all cores (release build).
 bench-crimefacts MB="20" THREADS="0":
     cargo build --release --locked -p crimefacts-pipeline
@@ -100,6 +110,7 @@ interop: _venv
 ready:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
+    python3 -m py_compile scripts/*.py
     cargo test --workspace --locked
 
 # Fuzz parse -> normalize -> extract for SECONDS (libFuzzer, nightly or RUSTC_BOOTSTRAP); crashes in fuzz/artifacts/.

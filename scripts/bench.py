@@ -134,6 +134,7 @@ def run_spacy(python: str, corpus: Path, mb: float, pipes: str) -> tuple[Run, di
 def compare(args: argparse.Namespace) -> None:
     corpus, docs, total = build_corpus(args.mb)
     multi = args.threads if args.threads > 1 else 2
+    print(f"binary      {args.binary}")
     # The runs at 1 and at `multi` threads alternate, so that the machine's
     # drift through the hour (10-40% here) falls on both alike; each pair gives
     # one speedup, and their median is the figure least moved by a slow run.
