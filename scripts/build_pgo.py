@@ -26,7 +26,7 @@ llvm-profdata must come from the LLVM that rustc is built on; it ships as the
 rustup component `llvm-tools`, which the script installs when it is missing
 (the only step that needs the network, as `cargo` fetching crates does).
 
-Usage: build_pgo.py [--train-mb 4] [--generated 400] [--remove-instrumented]
+Usage: build_pgo.py [--train-mb 4] [--generated 400] [--remove-instrumented] [--corpus-only DIR]
 """
 import argparse
 import gzip
@@ -149,7 +149,16 @@ def main() -> None:
         action="store_true",
         help="remove target/pgo-instrumented afterwards (kept by default: a rebuild then compiles only what changed)",
     )
+    ap.add_argument(
+        "--corpus-only",
+        type=Path,
+        metavar="DIR",
+        help="write the training corpus to DIR, print its document count and stop (CI checks it reads without rejects)",
+    )
     args = ap.parse_args()
+    if args.corpus_only:
+        print(training_corpus(args.corpus_only, args.train_mb, args.generated))
+        return
 
     profdata = llvm_profdata()
     corpus = OPTIMIZED / "training"
