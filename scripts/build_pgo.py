@@ -148,7 +148,7 @@ def main() -> None:
     ap.add_argument(
         "--remove-instrumented",
         action="store_true",
-        help="remove target/pgo-instrumented afterwards (kept by default: a rebuild then compiles only what changed)",
+        help="remove target/pgo-instrumented afterwards (kept by default: the next instrumented build then compiles only what changed)",
     )
     ap.add_argument(
         "--corpus-only",
